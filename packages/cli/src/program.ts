@@ -1,0 +1,23 @@
+/** The command tree. Each group lives in its own module; this file only assembles them. */
+import { Command } from 'commander';
+import { stackCommand, upCommand } from './stack.command.ts';
+
+export function program(): Command {
+  const cli = new Command('streamshop')
+    .description('streamshop: event-sourced commerce on Kafka. Run the platform, operate it, read its events.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ streamshop up                    bring up the platform and print what runs where
+  $ streamshop stack status          every server of the local stack, its version, port and health
+  $ streamshop stack logs kafka -n 50
+
+Configuration comes from environment variables (see docs/stack.md), e.g. STREAMSHOP_KAFKA_PORT=29092.`,
+    );
+  cli.exitOverride();
+  cli.addCommand(upCommand());
+  cli.addCommand(stackCommand());
+  return cli;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, STACK_DEFAULT_PORTS } from './index.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the local stack', () => {
+    const c = loadConfig({});
+    expect(c.kafka.brokers).toEqual([`127.0.0.1:${STACK_DEFAULT_PORTS.kafka}`]);
+    expect(c.mongo.url).toBe(`mongodb://127.0.0.1:${STACK_DEFAULT_PORTS.mongodb}/`);
+    expect(c.redis.url).toBe(`redis://127.0.0.1:${STACK_DEFAULT_PORTS.redis}`);
+    expect(c.registry.url).toBe(`http://127.0.0.1:${STACK_DEFAULT_PORTS.registry}/apis/ccompat/v7`);
+    expect(c.stack.externalMongo).toBe(false);
+    expect(c.env).toBe('development');
+  });
+
+  it('derives client URLs from overridden ports', () => {
+    const c = loadConfig({ STREAMSHOP_KAFKA_PORT: '29092', STREAMSHOP_REDIS_PORT: '26379' });
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:29092']);
+    expect(c.redis.url).toBe('redis://127.0.0.1:26379');
+  });
+
+  it('parses a broker list', () => {
+    expect(loadConfig({ KAFKA_BROKERS: 'a:1, b.example:9092' }).kafka.brokers).toEqual(['a:1', 'b.example:9092']);
+  });
+
+  it('names the variable when a value is invalid', () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: 'nonsense' })).toThrow(
+      /KAFKA_BROKERS="nonsense": expected a comma-separated list of host:port/,
+    );
+  });
+
+  it('reports every invalid variable at once', () => {
+    try {
+      loadConfig({ STREAMSHOP_REDIS_PORT: '70000', MONGODB_URL: 'http://x', STREAMSHOP_ENV: 'prod' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const vars = (err as ConfigError).problems.map((p) => p.variable).sort();
+      expect(vars).toEqual(['MONGODB_URL', 'STREAMSHOP_ENV', 'STREAMSHOP_REDIS_PORT']);
+    }
+  });
+
+  it('treats MONGODB_URL as an external server', () => {
+    const c = loadConfig({ MONGODB_URL: 'mongodb://db.internal:27017/' });
+    expect(c.stack.externalMongo).toBe(true);
+    expect(c.mongo.url).toBe('mongodb://db.internal:27017/');
+  });
+});

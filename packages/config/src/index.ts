@@ -1,0 +1,165 @@
+/**
+ * Configuration for every streamshop process, read from environment variables once at start and passed
+ * in from `main.ts`. Nothing else in the code reads `process.env`. Defaults match the local stack
+ * (`streamshop stack up`), whose ports sit away from the standard ones so a developer's own Kafka,
+ * MongoDB or Redis can keep running beside it.
+ */
+import { z } from 'zod';
+
+export const STACK_DEFAULT_PORTS = {
+  kafka: 19092,
+  kafkaController: 19093,
+  mongodb: 27117,
+  redis: 16379,
+  registry: 18081,
+  stripeMock: 12211,
+} as const;
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a TCP port number' })
+    .int({ error: 'expected a whole TCP port number' })
+    .min(1, { error: 'expected a port between 1 and 65535' })
+    .max(65535, { error: 'expected a port between 1 and 65535' })
+    .default(fallback);
+
+const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
+const brokerList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => list.length > 0 && list.every((b) => HOST_PORT.test(b)), {
+    error: 'expected a comma-separated list of host:port (e.g. 127.0.0.1:19092)',
+  });
+
+const urlWith = (protocols: string[], example: string) =>
+  z.string().refine(
+    (s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `expected a ${protocols.join(' or ')} URL (e.g. ${example})` },
+  );
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''], { error: 'expected true or false' })
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/** The variables we read, with their defaults. Unknown variables are ignored. */
+const EnvSchema = z.object({
+  STREAMSHOP_ENV: z
+    .enum(['development', 'test', 'production'], { error: 'expected development, test or production' })
+    .default('development'),
+  STREAMSHOP_STACK: z.enum(['native', 'docker'], { error: 'expected native or docker' }).default('native'),
+  STREAMSHOP_STACK_DIR: z.string().min(1).optional(),
+  STREAMSHOP_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  STREAMSHOP_KAFKA_PORT: port(STACK_DEFAULT_PORTS.kafka),
+  STREAMSHOP_KAFKA_CONTROLLER_PORT: port(STACK_DEFAULT_PORTS.kafkaController),
+  STREAMSHOP_KAFKA_HEAP: z
+    .string()
+    .regex(/^\d+[mMgG]$/, { error: 'expected a JVM heap size such as 512m' })
+    .default('768m'),
+  STREAMSHOP_MONGO_PORT: port(STACK_DEFAULT_PORTS.mongodb),
+  STREAMSHOP_REDIS_PORT: port(STACK_DEFAULT_PORTS.redis),
+  STREAMSHOP_REGISTRY_PORT: port(STACK_DEFAULT_PORTS.registry),
+  STREAMSHOP_REGISTRY_JAVA_HOME: z.string().min(1).optional(),
+  STREAMSHOP_STRIPE_MOCK_PORT: port(STACK_DEFAULT_PORTS.stripeMock),
+  STREAMSHOP_KEEP_STACK: bool.default(false),
+  KAFKA_BROKERS: brokerList.optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('streamshop'),
+  MONGODB_URL: urlWith(['mongodb:', 'mongodb+srv:'], 'mongodb://127.0.0.1:27117/').optional(),
+  MONGODB_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'expected a MongoDB database name (letters, digits, _ and -)' })
+    .default('streamshop'),
+  REDIS_URL: urlWith(['redis:', 'rediss:'], 'redis://127.0.0.1:16379').optional(),
+  SCHEMA_REGISTRY_URL: urlWith(['http:', 'https:'], 'http://127.0.0.1:18081/apis/ccompat/v7').optional(),
+  STRIPE_API_BASE: urlWith(['http:', 'https:'], 'http://127.0.0.1:12211').optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, { error: 'expected a Stripe secret key (sk_test_…)' })
+    .default('sk_test_streamshop'),
+});
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  stack: {
+    mode: 'native' | 'docker';
+    /** Absolute directory for the local stack's downloads, data, pids and logs; undefined = `<repo>/.stack`. */
+    dir: string | undefined;
+    keep: boolean;
+    ports: { [K in keyof typeof STACK_DEFAULT_PORTS]: number };
+    kafkaHeap: string;
+    registryJavaHome: string | undefined;
+    /** True when MONGODB_URL was given: the stack then uses that server and starts none. */
+    externalMongo: boolean;
+  };
+  kafka: { brokers: string[]; clientId: string };
+  mongo: { url: string; database: string };
+  redis: { url: string };
+  registry: { url: string };
+  stripe: { apiBase: string; secretKey: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string; value: string | undefined }[]) {
+    super(
+      `Invalid configuration:\n${problems
+        .map((p) => `  ${p.variable}=${JSON.stringify(p.value ?? '')}: ${p.message}`)
+        .join('\n')}\nFix the variable(s) above or unset them to use the defaults.`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '?');
+        return { variable, message: issue.message, value: env[variable] };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const ports = {
+    kafka: e.STREAMSHOP_KAFKA_PORT,
+    kafkaController: e.STREAMSHOP_KAFKA_CONTROLLER_PORT,
+    mongodb: e.STREAMSHOP_MONGO_PORT,
+    redis: e.STREAMSHOP_REDIS_PORT,
+    registry: e.STREAMSHOP_REGISTRY_PORT,
+    stripeMock: e.STREAMSHOP_STRIPE_MOCK_PORT,
+  };
+  return {
+    env: e.STREAMSHOP_ENV,
+    logLevel: e.STREAMSHOP_LOG_LEVEL,
+    stack: {
+      mode: e.STREAMSHOP_STACK,
+      dir: e.STREAMSHOP_STACK_DIR,
+      keep: e.STREAMSHOP_KEEP_STACK,
+      ports,
+      kafkaHeap: e.STREAMSHOP_KAFKA_HEAP,
+      registryJavaHome: e.STREAMSHOP_REGISTRY_JAVA_HOME,
+      externalMongo: e.MONGODB_URL !== undefined,
+    },
+    kafka: { brokers: e.KAFKA_BROKERS ?? [`127.0.0.1:${ports.kafka}`], clientId: e.KAFKA_CLIENT_ID },
+    mongo: { url: e.MONGODB_URL ?? `mongodb://127.0.0.1:${ports.mongodb}/`, database: e.MONGODB_DATABASE },
+    redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${ports.redis}` },
+    registry: { url: e.SCHEMA_REGISTRY_URL ?? `http://127.0.0.1:${ports.registry}/apis/ccompat/v7` },
+    stripe: { apiBase: e.STRIPE_API_BASE ?? `http://127.0.0.1:${ports.stripeMock}`, secretKey: e.STRIPE_SECRET_KEY },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * One vitest run for the whole monorepo: unit tests (pure, beside the code) and integration tests
+ * (`test/*.int.test.ts`, against the real local stack, started once for the run by the testkit's global setup).
+ * A workspace's own `npm test` runs the same projects filtered to its folder.
+ */
+import { defineConfig } from 'vitest/config';
+
+const exclude = ['**/node_modules/**', '**/.stack/**', '**/dist/**', 'storefront/e2e/**'];
+
+export default defineConfig({
+  test: {
+    reporters: ['default', './packages/testkit/src/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['**/src/**/*.test.ts', '**/src/**/*.test.tsx', 'scripts/**/*.test.ts'],
+          exclude,
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['**/test/**/*.int.test.ts'],
+          exclude,
+          globalSetup: ['./packages/testkit/src/global-setup.ts'],
+          // Integration tests wait on real servers (rebalances, transactions); these are ceilings, not expectations.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Two cores: more than two files at once only makes every rebalance slower.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
