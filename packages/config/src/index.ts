@@ -159,7 +159,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kafka: { brokers: e.KAFKA_BROKERS ?? [`127.0.0.1:${ports.kafka}`], clientId: e.KAFKA_CLIENT_ID },
     mongo: { url: e.MONGODB_URL ?? `mongodb://127.0.0.1:${ports.mongodb}/`, database: e.MONGODB_DATABASE },
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${ports.redis}` },
-    registry: { url: e.SCHEMA_REGISTRY_URL ?? `http://127.0.0.1:${ports.registry}/apis/ccompat/v7` },
+    registry: {
+      // Apicurio (native stack) serves the Confluent API under /apis/ccompat/v7; Confluent's own server (docker) at /.
+      url:
+        e.SCHEMA_REGISTRY_URL ??
+        (e.STREAMSHOP_STACK === 'docker'
+          ? `http://127.0.0.1:${ports.registry}`
+          : `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`),
+    },
     stripe: { apiBase: e.STRIPE_API_BASE ?? `http://127.0.0.1:${ports.stripeMock}`, secretKey: e.STRIPE_SECRET_KEY },
   };
 }

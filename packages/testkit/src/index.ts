@@ -1,0 +1,2 @@
+export { eventually } from './eventually.ts';
+export { createNamespace, type Namespace } from './namespace.ts';
