@@ -1,0 +1,7 @@
+/**
+ * `@streamshop/schemas`: the Avro contract of the stream. Generated TS types for every command, event and reply,
+ * the topic catalog (`topics.ts`), the Confluent-wire-format serde over the schema registry (`serde.ts`), and the
+ * schema loader the scripts share.
+ */
+export * from './generated/types.ts';
+export { AVRO_DIR, CONTEXTS, type Context, loadSchemaSet, readAvroDir, type SchemaSet } from './schema-set.ts';
