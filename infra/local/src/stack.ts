@@ -118,11 +118,17 @@ export async function up(config: Config, opts: { say?: Say; only?: string[] } = 
     mkdirSync(d, { recursive: true });
   }
   const components = select(opts.only);
+  const runningBefore = new Set(components.filter((c) => isOurs(readPid(ctx.paths.run, c.name))).map((c) => c.name));
   const results = await Promise.allSettled(components.map((c) => upOne(c, ctx)));
   const failures = results.flatMap((r, i) =>
     r.status === 'rejected' ? [`${components[i]!.name}: ${(r.reason as Error).message}`] : [],
   );
-  if (failures.length > 0) throw new StepError(`stack up failed:\n${failures.join('\n')}`);
+  if (failures.length > 0) {
+    // All or nothing: stop what this call started, so a failed `up` leaves no half stack holding ports.
+    for (const c of components.filter((x) => !runningBefore.has(x.name)))
+      await stopProcess(ctx.paths.run, c.name, 10_000);
+    throw new StepError(`stack up failed (stopped what it had started):\n${failures.join('\n')}`);
+  }
   const outcome = results.map((r, i) => [components[i]!.name, (r as PromiseFulfilledResult<string>).value] as const);
   return {
     started: outcome.filter(([, o]) => o === 'started').map(([n]) => n),

@@ -90,7 +90,9 @@ export const registry: Component = {
       env: {
         QUARKUS_HTTP_HOST: '127.0.0.1',
         QUARKUS_HTTP_PORT: String(ctx.config.stack.ports.registry),
-        QUARKUS_MANAGEMENT_ENABLED: 'false',
+        // The management interface (health, metrics) is fixed at build time; give it the port after ours.
+        QUARKUS_MANAGEMENT_HOST: '127.0.0.1',
+        QUARKUS_MANAGEMENT_PORT: String(ctx.config.stack.ports.registry + 1),
         QUARKUS_LOG_CONSOLE_JSON: 'false',
         APICURIO_STORAGE_KIND: 'sql',
         APICURIO_STORAGE_SQL_KIND: 'h2',

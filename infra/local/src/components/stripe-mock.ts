@@ -39,10 +39,12 @@ export const stripeMock: Component = {
 
   async start(ctx) {
     const addr = `127.0.0.1:${ctx.config.stack.ports.stripeMock}`;
+    // stripe-mock always serves HTTPS too (default :12112); pin it to the port after ours, on loopback.
+    const httpsAddr = `127.0.0.1:${ctx.config.stack.ports.stripeMock + 1}`;
     return startDetached({
       name: 'stripe-mock',
       command: join(ctx.paths.bin, 'stripe-mock'),
-      args: ['-http-addr', addr],
+      args: ['-http-addr', addr, '-https-addr', httpsAddr],
       cwd: ctx.paths.stack,
       marker: addr,
       runDir: ctx.paths.run,
