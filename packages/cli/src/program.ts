@@ -1,6 +1,7 @@
 /** The command tree. Each group lives in its own module; this file only assembles them. */
 import { Command } from 'commander';
 import { stackCommand, upCommand } from './stack.command.ts';
+import { topicsCommand } from './topics.command.ts';
 
 export function program(): Command {
   const cli = new Command('streamshop')
@@ -13,11 +14,13 @@ Examples:
   $ streamshop up                    bring up the platform and print what runs where
   $ streamshop stack status          every server of the local stack, its version, port and health
   $ streamshop stack logs kafka -n 50
+  $ streamshop topics ensure          create or verify every topic of the catalog
 
 Configuration comes from environment variables (see docs/stack.md), e.g. STREAMSHOP_KAFKA_PORT=29092.`,
     );
   cli.exitOverride();
   cli.addCommand(upCommand());
   cli.addCommand(stackCommand());
+  cli.addCommand(topicsCommand());
   return cli;
 }

@@ -3,6 +3,7 @@ import { createReadStream, existsSync, readFileSync, statSync, watch } from 'nod
 import { loadConfig } from '@streamshop/config';
 import { COMPONENT_NAMES, type ComponentStatus, down, logFile, reset, StepError, status, up } from '@streamshop/stack';
 import { Command } from 'commander';
+import { ensureCatalogTopics } from './topics.command.ts';
 
 function table(rows: ComponentStatus[]): string {
   const head = ['COMPONENT', 'HEALTH', 'VERSION', 'PORT', 'PID', 'URL'];
@@ -34,11 +35,13 @@ async function printStatus(json: boolean, only?: string[]): Promise<boolean> {
 
 export function upCommand(): Command {
   return new Command('up')
-    .description('Bring up the platform: the local stack of real servers, then print what runs where')
+    .description('Bring up the platform: the local stack of real servers and the topics, then print what runs where')
     .action(async () => {
       const config = loadConfig();
       const started = Date.now();
       await up(config);
+      const topics = await ensureCatalogTopics(config);
+      console.log(`✓ topics: ${topics.created.length} created, ${topics.verified.length} verified`);
       process.stdout.write(`\nstreamshop is up (${((Date.now() - started) / 1000).toFixed(1)}s):\n\n`);
       await printStatus(false);
       process.stdout.write('\nStop it with: npx streamshop stack down\n');
