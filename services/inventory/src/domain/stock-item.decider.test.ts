@@ -1,0 +1,284 @@
+import { given } from '@streamshop/decider/testing';
+import type { CommandEnvelope, InventoryCommand, InventoryCommandName, RecordTypes } from '@streamshop/schemas/types';
+import { describe, it } from 'vitest';
+import { type StockItemEventDraft, stockItemDecider } from './stock-item.decider.ts';
+
+const SKU = 'SKU-1';
+const T0 = 1_700_000_000_000;
+const TTL = 15 * 60_000;
+
+function command<N extends InventoryCommandName>(
+  type: N,
+  payload: Omit<RecordTypes[N], keyof CommandEnvelope>,
+  issuedAt = T0,
+): InventoryCommand {
+  const envelope: CommandEnvelope = {
+    commandId: '00000000-0000-4000-8000-000000000001',
+    aggregateId: SKU,
+    idempotencyKey: null,
+    issuedAt,
+    correlationId: 'corr-1',
+    causationId: null,
+  };
+  return { type, value: { ...envelope, ...payload } } as unknown as InventoryCommand;
+}
+
+const stock = (events: StockItemEventDraft[] = []) => given(stockItemDecider, events);
+const levels = (onHand: number, reserved: number) => ({ onHand, reserved, available: onHand - reserved });
+
+const received = (quantity: number, onHand = quantity, reserved = 0): StockItemEventDraft => ({
+  type: 'streamshop.inventory.StockReceived',
+  value: { quantity, reference: null, levels: levels(onHand, reserved) },
+});
+const reserved = (orderId: string, line: number, quantity: number, onHand: number, total: number) =>
+  ({
+    type: 'streamshop.inventory.StockReserved',
+    value: { orderId, line, quantity, expiresAt: T0 + TTL, levels: levels(onHand, total) },
+  }) satisfies StockItemEventDraft;
+
+const reserve = (orderId: string, line: number, quantity: number) =>
+  command('streamshop.inventory.ReserveStock', { orderId, line, quantity, expiresAt: T0 + TTL });
+const release = (orderId: string, line: number) =>
+  command('streamshop.inventory.ReleaseReservation', { orderId, line, reason: 'order_cancelled' });
+const commit = (orderId: string, line: number) => command('streamshop.inventory.CommitReservation', { orderId, line });
+const expire = (orderId: string, line: number, at: number) =>
+  command('streamshop.inventory.ExpireReservation', { orderId, line }, at);
+
+describe('ReceiveStock', () => {
+  it('adds units on hand', () => {
+    stock([received(10)])
+      .when(command('streamshop.inventory.ReceiveStock', { quantity: 5, reference: 'PO-7' }))
+      .then([
+        {
+          type: 'streamshop.inventory.StockReceived',
+          value: { quantity: 5, reference: 'PO-7', levels: levels(15, 0) },
+        },
+      ]);
+  });
+
+  it('rejects a quantity below 1', () => {
+    stock()
+      .when(command('streamshop.inventory.ReceiveStock', { quantity: 0, reference: null }))
+      .thenRejects('invalid_quantity');
+  });
+});
+
+describe('AdjustStock', () => {
+  const adjust = (quantityDelta: number) =>
+    command('streamshop.inventory.AdjustStock', { quantityDelta, reason: 'inventory_count' });
+
+  it('corrects the units on hand, down to exactly what is reserved', () => {
+    stock([received(10), reserved('o-1', 0, 4, 10, 4)])
+      .when(adjust(-6))
+      .then([
+        {
+          type: 'streamshop.inventory.StockAdjusted',
+          value: { quantityDelta: -6, reason: 'inventory_count', levels: levels(4, 4) },
+        },
+      ]);
+  });
+
+  it('stocks an unknown SKU with a positive adjustment', () => {
+    stock()
+      .when(adjust(3))
+      .then([
+        {
+          type: 'streamshop.inventory.StockAdjusted',
+          value: { quantityDelta: 3, reason: 'inventory_count', levels: levels(3, 0) },
+        },
+      ]);
+  });
+
+  it('rejects going below what is reserved', () => {
+    stock([received(10), reserved('o-1', 0, 4, 10, 4)])
+      .when(adjust(-7))
+      .thenRejects('stock_would_go_negative', /less than the 4 reserved/);
+    stock().when(adjust(-1)).thenRejects('stock_would_go_negative');
+  });
+
+  it('rejects a zero delta', () => {
+    stock([received(10)])
+      .when(adjust(0))
+      .thenRejects('invalid_quantity');
+  });
+});
+
+describe('ReserveStock', () => {
+  it('holds units for an order line until expiresAt', () => {
+    stock([received(10)])
+      .when(reserve('o-1', 0, 3))
+      .then([reserved('o-1', 0, 3, 10, 3)]);
+  });
+
+  it('reserves the last available units', () => {
+    stock([received(10), reserved('o-1', 0, 7, 10, 7)])
+      .when(reserve('o-2', 0, 3))
+      .then([reserved('o-2', 0, 3, 10, 10)]);
+  });
+
+  it('emits StockReservationRejected (insufficient_stock) when fewer units are available than asked', () => {
+    stock([received(10), reserved('o-1', 0, 8, 10, 8)])
+      .when(reserve('o-2', 1, 3))
+      .then([
+        {
+          type: 'streamshop.inventory.StockReservationRejected',
+          value: { orderId: 'o-2', line: 1, quantity: 3, reason: 'insufficient_stock', levels: levels(10, 8) },
+        },
+      ]);
+  });
+
+  it('emits StockReservationRejected (unknown_sku) for a SKU never stocked', () => {
+    stock()
+      .when(reserve('o-1', 0, 1))
+      .then([
+        {
+          type: 'streamshop.inventory.StockReservationRejected',
+          value: { orderId: 'o-1', line: 0, quantity: 1, reason: 'unknown_sku', levels: levels(0, 0) },
+        },
+      ]);
+  });
+
+  it('emits StockReservationRejected (invalid_quantity) for a quantity below 1', () => {
+    stock([received(10)])
+      .when(reserve('o-1', 0, 0))
+      .then([
+        {
+          type: 'streamshop.inventory.StockReservationRejected',
+          value: { orderId: 'o-1', line: 0, quantity: 0, reason: 'invalid_quantity', levels: levels(10, 0) },
+        },
+      ]);
+  });
+
+  it('never reserves the same order line twice, whatever became of the first reservation', () => {
+    const first = reserved('o-1', 0, 3, 10, 3);
+    stock([received(10), first])
+      .when(reserve('o-1', 0, 3))
+      .then([]);
+    const released: StockItemEventDraft = {
+      type: 'streamshop.inventory.ReservationReleased',
+      value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'order_cancelled', levels: levels(10, 0) },
+    };
+    stock([received(10), first, released])
+      .when(reserve('o-1', 0, 3))
+      .then([]);
+    const rejected: StockItemEventDraft = {
+      type: 'streamshop.inventory.StockReservationRejected',
+      value: { orderId: 'o-1', line: 0, quantity: 30, reason: 'insufficient_stock', levels: levels(10, 0) },
+    };
+    stock([received(10), rejected])
+      .when(reserve('o-1', 0, 3))
+      .then([]);
+  });
+
+  it('treats another line of the same order as another reservation', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3)])
+      .when(reserve('o-1', 1, 2))
+      .then([reserved('o-1', 1, 2, 10, 5)]);
+  });
+});
+
+describe('ReleaseReservation', () => {
+  it('gives held units back', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3)])
+      .when(release('o-1', 0))
+      .then([
+        {
+          type: 'streamshop.inventory.ReservationReleased',
+          value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'order_cancelled', levels: levels(10, 0) },
+        },
+      ]);
+  });
+
+  it('is a no-op for an unknown or already released reservation', () => {
+    stock([received(10)])
+      .when(release('o-1', 0))
+      .then([]);
+    stock([
+      received(10),
+      reserved('o-1', 0, 3, 10, 3),
+      {
+        type: 'streamshop.inventory.ReservationReleased',
+        value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'order_cancelled', levels: levels(10, 0) },
+      },
+    ])
+      .when(release('o-1', 0))
+      .then([]);
+  });
+});
+
+describe('CommitReservation', () => {
+  const committed: StockItemEventDraft = {
+    type: 'streamshop.inventory.ReservationCommitted',
+    value: { orderId: 'o-1', line: 0, quantity: 3, levels: levels(7, 0) },
+  };
+
+  it('takes the reserved units out of stock', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3)])
+      .when(commit('o-1', 0))
+      .then([committed]);
+  });
+
+  it('is a no-op when already committed', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3), committed])
+      .when(commit('o-1', 0))
+      .then([]);
+  });
+
+  it('rejects when nothing is held for the line', () => {
+    stock([received(10)])
+      .when(commit('o-1', 0))
+      .thenRejects('reservation_not_found');
+    stock([
+      received(10),
+      reserved('o-1', 0, 3, 10, 3),
+      {
+        type: 'streamshop.inventory.ReservationExpired',
+        value: { orderId: 'o-1', line: 0, quantity: 3, levels: levels(10, 0) },
+      },
+    ])
+      .when(commit('o-1', 0))
+      .thenRejects('reservation_not_found', /it was expired/);
+  });
+});
+
+describe('ExpireReservation', () => {
+  const expired: StockItemEventDraft = {
+    type: 'streamshop.inventory.ReservationExpired',
+    value: { orderId: 'o-1', line: 0, quantity: 3, levels: levels(10, 0) },
+  };
+
+  it('releases the units at or after expiresAt', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3)])
+      .when(expire('o-1', 0, T0 + TTL))
+      .then([expired]);
+    stock([received(10), reserved('o-1', 0, 3, 10, 3)])
+      .when(expire('o-1', 0, T0 + TTL + 1))
+      .then([expired]);
+  });
+
+  it('rejects before expiresAt', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3)])
+      .when(expire('o-1', 0, T0 + TTL - 1))
+      .thenRejects('reservation_not_expired');
+  });
+
+  it('is a no-op once committed, released or expired, or when unknown', () => {
+    const late = expire('o-1', 0, T0 + TTL);
+    stock([
+      received(10),
+      reserved('o-1', 0, 3, 10, 3),
+      {
+        type: 'streamshop.inventory.ReservationCommitted',
+        value: { orderId: 'o-1', line: 0, quantity: 3, levels: levels(7, 0) },
+      },
+    ])
+      .when(late)
+      .then([]);
+    stock([received(10), reserved('o-1', 0, 3, 10, 3), expired])
+      .when(late)
+      .then([]);
+    stock([received(10)])
+      .when(late)
+      .then([]);
+  });
+});
