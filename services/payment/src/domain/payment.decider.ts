@@ -1,0 +1,186 @@
+/**
+ * The Payment aggregate: one payment of one order through one provider (Stripe or PayPal).
+ *
+ * The provider is the source of truth for what happened to the money; this aggregate records what it reports
+ * (verified webhooks, turned into RecordProviderEvent), deduplicated by the provider's event id, because
+ * providers deliver webhooks at least once. Providers do not promise order either, so a report that comes
+ * after a later state (authorized after captured, failed after captured) is recorded as nothing rather than
+ * rejected; a capture after a failure is recorded, since the shopper may retry the same payment.
+ *
+ * Refunds are asked (RefundPayment → PaymentRefundRequested, for the adapter to call the provider) and then
+ * confirmed by the provider (RecordProviderEvent refunded → PaymentRefunded). What is asked never exceeds what
+ * was captured.
+ */
+import { type Decider, type Rejection, reject } from '@streamshop/decider';
+import type {
+  EventEnvelope,
+  Money,
+  PaymentProvider,
+  PaymentsCommand,
+  PaymentsEventName,
+  RecordName,
+  RecordTypes,
+} from '@streamshop/schemas/types';
+
+/** An event as the decider returns it: the runtime stamps the envelope (ids, version, time, causality). */
+type Draft<N extends RecordName> = N extends RecordName
+  ? { type: N; value: Omit<RecordTypes[N], keyof EventEnvelope> }
+  : never;
+
+export type PaymentEventDraft = Draft<PaymentsEventName>;
+
+export type PaymentStatus = 'requested' | 'authorized' | 'captured' | 'failed';
+
+export type PaymentState =
+  | { status: 'none' }
+  | {
+      status: PaymentStatus;
+      orderId: string;
+      provider: PaymentProvider;
+      /** Amount requested. */
+      amount: Money;
+      /** Minor units captured, asked to refund, and confirmed refunded (all in `amount.currency`). */
+      captured: number;
+      refundRequested: number;
+      refunded: number;
+      /** Provider events already recorded: a repeat is a no-op. */
+      providerEventIds: readonly string[];
+    };
+
+/** Failure code when the provider reports a failure without one. */
+export const DEFAULT_FAILURE_REASON = 'payment_failed';
+
+const CURRENCY = /^[A-Z]{3}$/;
+
+function amountProblem(amount: Money): string | null {
+  if (!CURRENCY.test(amount.currency)) return `currency ${JSON.stringify(amount.currency)} is not an ISO 4217 code`;
+  if (!Number.isSafeInteger(amount.amount) || amount.amount <= 0) {
+    return `amount must be a positive integer of minor units, got ${amount.amount}`;
+  }
+  return null;
+}
+
+type Payment = Exclude<PaymentState, { status: 'none' }>;
+type RecordProviderEvent = RecordTypes['streamshop.payments.RecordProviderEvent'];
+
+function recordProviderEvent(command: RecordProviderEvent, state: Payment): PaymentEventDraft[] | Rejection {
+  const { providerEventId, providerReference, kind } = command;
+  const { orderId, status } = state;
+  if (state.providerEventIds.includes(providerEventId)) return [];
+  const amount = command.amount ?? state.amount;
+  switch (kind) {
+    case 'authorized':
+      if (status !== 'requested') return []; // reported after a later state: nothing to add
+      return [
+        {
+          type: 'streamshop.payments.PaymentAuthorized',
+          value: { orderId, providerEventId, providerReference, amount },
+        },
+      ];
+    case 'captured':
+      if (status === 'captured') return [];
+      return [
+        { type: 'streamshop.payments.PaymentCaptured', value: { orderId, providerEventId, providerReference, amount } },
+      ];
+    case 'failed':
+      if (status === 'captured' || status === 'failed') return [];
+      return [
+        {
+          type: 'streamshop.payments.PaymentFailed',
+          value: { orderId, providerEventId, reason: command.failureReason ?? DEFAULT_FAILURE_REASON },
+        },
+      ];
+    case 'refunded': {
+      if (status !== 'captured') {
+        return reject('payment_not_captured', `payment ${command.aggregateId} is ${status}; nothing to refund`);
+      }
+      const refunded = command.amount ?? { amount: state.captured - state.refunded, currency: state.amount.currency };
+      return [{ type: 'streamshop.payments.PaymentRefunded', value: { orderId, providerEventId, amount: refunded } }];
+    }
+  }
+}
+
+function decide(command: PaymentsCommand, state: PaymentState): PaymentEventDraft[] | Rejection {
+  const id = command.value.aggregateId;
+  switch (command.type) {
+    case 'streamshop.payments.RequestPayment': {
+      const { orderId, provider, amount } = command.value;
+      if (state.status !== 'none') return reject('payment_already_exists', `payment ${id} already exists`);
+      const problem = amountProblem(amount);
+      if (problem) return reject('invalid_amount', problem);
+      return [{ type: 'streamshop.payments.PaymentRequested', value: { orderId, provider, amount } }];
+    }
+    case 'streamshop.payments.RecordProviderEvent':
+      if (state.status === 'none') return reject('payment_not_found', `payment ${id} does not exist`);
+      return recordProviderEvent(command.value, state);
+    case 'streamshop.payments.RefundPayment': {
+      const { amount, reason } = command.value;
+      if (state.status === 'none') return reject('payment_not_found', `payment ${id} does not exist`);
+      if (state.status !== 'captured') return reject('payment_not_captured', `payment ${id} is ${state.status}`);
+      const problem = amountProblem(amount);
+      if (problem) return reject('invalid_amount', problem);
+      if (amount.currency !== state.amount.currency) {
+        return reject('currency_mismatch', `payment ${id} is in ${state.amount.currency}, not ${amount.currency}`);
+      }
+      // Refunds made at the provider directly (PaymentRefunded without a request) count too.
+      const committed = Math.max(state.refundRequested, state.refunded);
+      if (committed + amount.amount > state.captured) {
+        return reject(
+          'refund_exceeds_captured',
+          `${amount.amount} more would exceed the ${state.captured} captured (${committed} already refunded or asked)`,
+        );
+      }
+      return [
+        { type: 'streamshop.payments.PaymentRefundRequested', value: { orderId: state.orderId, amount, reason } },
+      ];
+    }
+  }
+}
+
+function seen(state: Payment, providerEventId: string | null): readonly string[] {
+  return providerEventId === null ? state.providerEventIds : [...state.providerEventIds, providerEventId];
+}
+
+function evolve(state: PaymentState, event: PaymentEventDraft): PaymentState {
+  if (event.type === 'streamshop.payments.PaymentRequested') {
+    const { orderId, provider, amount } = event.value;
+    return {
+      status: 'requested',
+      orderId,
+      provider,
+      amount,
+      captured: 0,
+      refundRequested: 0,
+      refunded: 0,
+      providerEventIds: [],
+    };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'streamshop.payments.PaymentAuthorized':
+      return { ...state, status: 'authorized', providerEventIds: seen(state, event.value.providerEventId) };
+    case 'streamshop.payments.PaymentCaptured':
+      return {
+        ...state,
+        status: 'captured',
+        captured: event.value.amount.amount,
+        providerEventIds: seen(state, event.value.providerEventId),
+      };
+    case 'streamshop.payments.PaymentFailed':
+      return { ...state, status: 'failed', providerEventIds: seen(state, event.value.providerEventId) };
+    case 'streamshop.payments.PaymentRefundRequested':
+      return { ...state, refundRequested: state.refundRequested + event.value.amount.amount };
+    case 'streamshop.payments.PaymentRefunded':
+      return {
+        ...state,
+        refunded: state.refunded + event.value.amount.amount,
+        providerEventIds: seen(state, event.value.providerEventId),
+      };
+  }
+}
+
+export const paymentDecider: Decider<PaymentsCommand, PaymentEventDraft, PaymentState> = {
+  initialState: { status: 'none' },
+  evolve,
+  decide,
+};
