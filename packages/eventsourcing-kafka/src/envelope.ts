@@ -1,0 +1,157 @@
+/**
+ * The envelope every command and event carries, and how it maps onto wire records. Deciders see and return plain
+ * payloads; the runtime stamps each event with ids, version and causality. Event ids are UUIDv5 of the command id
+ * and the event's index, so a command retried after a crash yields byte-identical events and replies.
+ *
+ * The mapping between wire records and decider values is a small set of functions (`RecordMapping`) so the runtime
+ * does not depend on the exact generated Avro types; `flatRecordMapping` covers records whose envelope fields sit
+ * at the top level beside the payload fields.
+ */
+import { v5 as uuidv5 } from 'uuid';
+import type { DecodedRecord } from './serde.ts';
+
+export interface CommandMeta {
+  commandId: string;
+  aggregateId: string;
+  /** Time arrives on the command (deciders read no clock); copied to each event's `occurredAt`. */
+  issuedAt: unknown;
+  correlationId: string;
+  causationId?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface EventMeta {
+  eventId: string;
+  aggregateId: string;
+  aggregateVersion: number;
+  occurredAt: unknown;
+  correlationId: string;
+  causationId: string;
+}
+
+export interface StampedEvent<E> {
+  event: E;
+  meta: EventMeta;
+}
+
+/** The reply on `commerce.command-replies`, keyed by correlation id. Nullable rather than optional: Avro-friendly. */
+export interface CommandReply {
+  commandId: string;
+  correlationId: string;
+  aggregateId: string;
+  outcome: 'accepted' | 'rejected';
+  aggregateVersion: number | null;
+  rejectionCode: string | null;
+  rejectionDetail: string | null;
+  eventIds: string[];
+}
+
+/** Fixed namespace for deterministic ids; changing it changes every derived id, so never do. */
+export const STREAMSHOP_ID_NAMESPACE = '6f1c2a4e-9b1d-4c1e-8f0a-5d3b7e2c9a10';
+
+/** Deterministic id from parts (UUIDv5): the same inputs always give the same id. */
+export function deterministicId(...parts: (string | number)[]): string {
+  return uuidv5(parts.map(String).join('\u001f'), STREAMSHOP_ID_NAMESPACE);
+}
+
+export function eventIdFor(commandId: string, index: number): string {
+  return deterministicId('event', commandId, index);
+}
+
+/** Stamps decided events: versions continue from `currentVersion` without gaps, ids derive from the command. */
+export function stampEvents<E>(events: readonly E[], command: CommandMeta, currentVersion: number): StampedEvent<E>[] {
+  return events.map((event, i) => ({
+    event,
+    meta: {
+      eventId: eventIdFor(command.commandId, i),
+      aggregateId: command.aggregateId,
+      aggregateVersion: currentVersion + i + 1,
+      occurredAt: command.issuedAt,
+      correlationId: command.correlationId,
+      causationId: command.commandId,
+    },
+  }));
+}
+
+/** Maps wire records to decider values and back. Throwing from `readCommand` sends the record to the DLQ. */
+export interface RecordMapping<C, E> {
+  readCommand(record: DecodedRecord): { command: C; meta: CommandMeta };
+  writeEvent(stamped: StampedEvent<E>): DecodedRecord;
+  readEvent(record: DecodedRecord): StampedEvent<E>;
+  /** Full record name of the reply and its value (identity unless the generated type differs). */
+  writeReply(reply: CommandReply): DecodedRecord;
+}
+
+const EVENT_FIELDS = ['eventId', 'aggregateId', 'aggregateVersion', 'occurredAt', 'correlationId', 'causationId'];
+
+function requireObject(record: DecodedRecord): Record<string, unknown> {
+  if (typeof record.value !== 'object' || record.value === null) {
+    throw new Error(`${record.type}: expected a record value, got ${typeof record.value}`);
+  }
+  return record.value as Record<string, unknown>;
+}
+
+function requireString(value: Record<string, unknown>, field: string, type: string): string {
+  const v = value[field];
+  if (typeof v !== 'string' || v === '') throw new Error(`${type}: missing or empty ${field}`);
+  return v;
+}
+
+function without(value: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!fields.includes(k)) rest[k] = v;
+  return rest;
+}
+
+const shortName = (fullName: string): string => fullName.slice(fullName.lastIndexOf('.') + 1);
+
+/**
+ * Records whose envelope fields sit at the top level beside the payload (as our .avsc files do). Deciders see
+ * `{ type: <short record name>, ...fields }`: commands keep their envelope fields (issuedAt is the decider's clock),
+ * events are returned without them and get them stamped; event records are named `<eventNamespace>.<type>`.
+ */
+export function flatRecordMapping<C extends { type: string }, E extends { type: string }>(options: {
+  eventNamespace: string;
+  replyType: string;
+}): RecordMapping<C, E> {
+  return {
+    readCommand(record) {
+      const value = requireObject(record);
+      const meta: CommandMeta = {
+        commandId: requireString(value, 'commandId', record.type),
+        aggregateId: requireString(value, 'aggregateId', record.type),
+        correlationId: requireString(value, 'correlationId', record.type),
+        issuedAt: value.issuedAt,
+        causationId: (value.causationId as string | null | undefined) ?? null,
+        idempotencyKey: (value.idempotencyKey as string | null | undefined) ?? null,
+      };
+      if (meta.issuedAt === undefined || meta.issuedAt === null) throw new Error(`${record.type}: missing issuedAt`);
+      return { command: { ...value, type: shortName(record.type) } as unknown as C, meta };
+    },
+    writeEvent({ event, meta }) {
+      const { type, ...payload } = event as { type: string } & Record<string, unknown>;
+      return { type: `${options.eventNamespace}.${type}`, value: { ...meta, ...without(payload, EVENT_FIELDS) } };
+    },
+    readEvent(record) {
+      const value = requireObject(record);
+      const meta: EventMeta = {
+        eventId: requireString(value, 'eventId', record.type),
+        aggregateId: requireString(value, 'aggregateId', record.type),
+        aggregateVersion: Number(value.aggregateVersion),
+        occurredAt: value.occurredAt,
+        correlationId: requireString(value, 'correlationId', record.type),
+        causationId: requireString(value, 'causationId', record.type),
+      };
+      if (!Number.isInteger(meta.aggregateVersion) || meta.aggregateVersion < 1) {
+        throw new Error(`${record.type}: invalid aggregateVersion ${String(value.aggregateVersion)}`);
+      }
+      const event = { ...without(value, EVENT_FIELDS), type: shortName(record.type) } as unknown as E;
+      return { event, meta };
+    },
+    writeReply(reply) {
+      return { type: options.replyType, value: reply };
+    },
+  };
+}
+
+export { EVENT_FIELDS };

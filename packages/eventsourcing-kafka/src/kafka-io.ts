@@ -1,0 +1,161 @@
+/**
+ * Kafka building blocks the runtimes (and tests, and topic-level code) share: the per-partition transactional
+ * producer, recognising a fenced producer, and reading one partition up to an offset.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+
+/** A kafkajs client whose own logs go through our pino logger (warnings and up). */
+export function createKafka(options: { brokers: string[]; clientId: string }, logger: Logger): Kafka {
+  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+    [logLevel.ERROR]: 'error',
+    [logLevel.WARN]: 'warn',
+    [logLevel.INFO]: 'info',
+    [logLevel.DEBUG]: 'debug',
+  };
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    retry: { retries: 8, initialRetryTime: 100 },
+    logCreator:
+      () =>
+      ({ level, namespace, log }) => {
+        const { message, ...extra } = log;
+        logger[levels[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
+      },
+  });
+}
+
+/**
+ * A transactional producer, already registered with the transaction coordinator under `transactionalId`.
+ * kafkajs only sends InitProducerId for a transactional id when the first transaction starts, so we start and
+ * abort an empty one here: that bumps the epoch, which fences any older producer with the same id and makes the
+ * coordinator abort (or finish committing) its open transaction. Callers rely on this ordering: once this
+ * returns, nothing from a previous owner is in flight, so a read_committed rebuild sees every committed record.
+ */
+export async function createTransactionalProducer(
+  kafka: Kafka,
+  transactionalId: string,
+  options: { transactionTimeout?: number } = {},
+): Promise<Producer> {
+  const producer = kafka.producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Murmur2, Java-compatible: the same key lands on the same partition whoever produces it.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    transactionTimeout: options.transactionTimeout ?? 60_000,
+  });
+  await producer.connect();
+  try {
+    const fence = await producer.transaction();
+    await fence.abort();
+  } catch (err) {
+    await producer.disconnect().catch(() => {});
+    throw err;
+  }
+  return producer;
+}
+
+const FENCING_TYPES = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
+
+/** True when the error (or anything it wraps) says a newer producer with our transactional id took over. */
+export function isFencingError(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = err;
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const x = e as { type?: unknown; code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+    if (typeof x.type === 'string' && FENCING_TYPES.has(x.type)) return true;
+    if (x.code === 90 || x.code === 47) return true;
+    if (typeof x.message === 'string' && /fenced|producer epoch|invalid producer epoch/i.test(x.message)) return true;
+    e = x.originalError ?? x.cause;
+  }
+  return false;
+}
+
+/** Committed (read_committed) start and end offsets of one partition. */
+export async function partitionOffsets(
+  admin: Admin,
+  topic: string,
+  partition: number,
+): Promise<{ low: bigint; end: bigint }> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const p = offsets.find((o) => o.partition === partition);
+  if (!p) throw new Error(`${topic} has no partition ${partition}`);
+  return { low: BigInt(p.low), end: BigInt(p.offset) };
+}
+
+/**
+ * Reads `topic`/`partition` from `from` (inclusive) to `to` (exclusive), read_committed, calling `onMessage` in
+ * order. kafkajs cannot assign partitions by hand, so this joins a throwaway consumer group (unique id, never
+ * commits, so the coordinator drops it when we leave) and seeks. Progress counts control records too (a
+ * transaction's commit marker is the partition's last offset more often than not).
+ */
+export async function readPartitionRange(
+  kafka: Kafka,
+  range: { topic: string; partition: number; from: bigint; to: bigint },
+  onMessage: (message: KafkaMessage) => void | Promise<void>,
+  options: { keepAlive?: () => Promise<void>; groupIdPrefix?: string } = {},
+): Promise<void> {
+  const { topic, partition, from, to } = range;
+  if (from >= to) return;
+  const consumer = kafka.consumer({
+    groupId: `${options.groupIdPrefix ?? 'streamshop-reader'}-${randomUUID()}`,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTimeInMs: 250,
+  });
+  let resolveDone!: () => void;
+  let rejectDone!: (err: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  let finished = false;
+  const progress = (partitionSeen: number, lastOffset: string | null) => {
+    if (!finished && partitionSeen === partition && lastOffset !== null && BigInt(lastOffset) >= to - 1n) {
+      finished = true;
+      resolveDone();
+    }
+  };
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => progress(payload.partition, payload.lastOffset));
+  consumer.on(consumer.events.CRASH, ({ payload }) => rejectDone(payload.error));
+  const keepAlive = options.keepAlive ? setInterval(() => options.keepAlive?.().catch(rejectDone), 1_000) : undefined;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (batch.partition !== partition || finished) return;
+        try {
+          for (const message of batch.messages) {
+            const offset = BigInt(message.offset);
+            if (offset >= from && offset < to) await onMessage(message);
+          }
+        } catch (err) {
+          finished = true;
+          rejectDone(err);
+          return;
+        }
+        progress(batch.partition, batch.lastOffset());
+      },
+    });
+    consumer.seek({ topic, partition, offset: from.toString() });
+    await done;
+  } finally {
+    if (keepAlive) clearInterval(keepAlive);
+    await consumer.disconnect().catch(() => {});
+  }
+}
