@@ -14,6 +14,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Unit tests first (fast feedback), then the integration tests with their own worker limit.
+          sequence: { groupOrder: 0 },
           include: ['**/src/**/*.test.ts', '**/src/**/*.test.tsx', 'scripts/**/*.test.ts'],
           exclude,
         },
@@ -21,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
+          sequence: { groupOrder: 1 },
           include: ['**/test/**/*.int.test.ts'],
           exclude,
           globalSetup: ['./packages/testkit/src/global-setup.ts'],
