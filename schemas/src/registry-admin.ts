@@ -66,6 +66,9 @@ export class RegistryAdmin {
    * version. `undefined` when the subject does not exist yet (nothing to be compatible with).
    */
   async isCompatibleWithLatest(subject: string, schema: object): Promise<boolean | undefined> {
+    // Asked first because Apicurio answers `is_compatible: true` for a subject that does not exist.
+    const versions = await this.call('GET', `/subjects/${encodeURIComponent(subject)}/versions`);
+    if (versions.status === 404) return undefined;
     const { status, json } = await this.call(
       'POST',
       `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`,

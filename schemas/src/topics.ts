@@ -174,12 +174,18 @@ export async function ensureTopics(admin: Admin, options: EnsureTopicsOptions = 
       configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
     }));
     try {
-      await admin.createTopics({ topics, waitForLeaders: true });
+      // kafkajs' own waitForLeaders gives up on the UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers while
+      // new topics propagate; waitForTopics below retries through it.
+      await admin.createTopics({ topics, waitForLeaders: false });
     } catch (err) {
       // Another process may have created some of them meanwhile; verification below decides.
       if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
     }
   }
+  await waitForTopics(
+    admin,
+    missing.map((t) => t.topic),
+  );
   const present = wanted.filter((t) => existing.has(t.topic));
   const problems: string[] = [];
   if (present.length > 0) {
@@ -202,4 +208,28 @@ export async function ensureTopics(admin: Admin, options: EnsureTopicsOptions = 
   }
   if (problems.length > 0) throw new TopicMismatchError(problems);
   return { created: missing.map((t) => t.topic), verified: present.map((t) => t.topic) };
+}
+
+/**
+ * Resolves once every topic is known to the broker with a leader on each partition; throws after `timeoutMs`
+ * naming the topics still missing. Use it after creating topics, before producing to them.
+ */
+export async function waitForTopics(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  if (topics.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      const ready = meta.filter((m) => m.partitions.length > 0 && m.partitions.every((p) => p.leader >= 0));
+      if (ready.length === topics.length) return;
+      last = new Error(`not ready: ${topics.filter((t) => !ready.some((m) => m.name === t)).join(', ')}`);
+    } catch (err) {
+      last = err; // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE while the topics propagate
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Topics not ready after ${timeoutMs}ms: ${(last as Error).message}`, { cause: last });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

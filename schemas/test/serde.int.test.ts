@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderCancelled, OrderPlaced, ProductCreated } from '../src/generated/types.ts';
 import { loadSchemaSet } from '../src/schema-set.ts';
 import { AvroSerde } from '../src/serde.ts';
-import { topicName, topicSpec } from '../src/topics.ts';
+import { topicName, topicSpec, waitForTopics } from '../src/topics.ts';
 
 let ns: Namespace;
 let serde: AvroSerde;
@@ -38,10 +38,12 @@ const envelope = (aggregateId: string, aggregateVersion: number) => ({
 describe('AvroSerde against the real registry and Kafka', () => {
   it('round-trips two record types through one real topic and tells them apart', async () => {
     const topic = topicName('orders.events', ns.topicPrefix);
-    await (await ns.admin()).createTopics({
+    const admin = await ns.admin();
+    await admin.createTopics({
       topics: [{ topic, numPartitions: topicSpec('orders.events').partitions }],
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
+    await waitForTopics(admin, [topic]);
     const orderId = randomUUID();
     const placed: OrderPlaced = {
       ...envelope(orderId, 1),
