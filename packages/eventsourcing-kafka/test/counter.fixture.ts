@@ -60,7 +60,7 @@ export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
 
 export function counterProcessor(
   kafka: Kafka,
-  ns: Namespace,
+  ns: Pick<Namespace, 'id'>,
   topics: Topics,
   extra: Partial<CommandProcessorOptions<CounterCommand, CounterEvent, CounterState>> = {},
 ) {
