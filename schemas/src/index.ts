@@ -4,4 +4,7 @@
  * schema loader the scripts share.
  */
 export * from './generated/types.ts';
+export { RegistryAdmin, RegistryError } from './registry-admin.ts';
 export { AVRO_DIR, CONTEXTS, type Context, loadSchemaSet, readAvroDir, type SchemaSet } from './schema-set.ts';
+export { AvroSerde, type AvroSerdeOptions, SerdeError, subjectName } from './serde.ts';
+export * from './topics.ts';
