@@ -1,0 +1,21 @@
+/** The orders' pure domain: the Order decider, the ids it derives, and the order saga's policies. */
+export {
+  createOrderDecider,
+  type LineReservation,
+  ORDER_REASONS,
+  type Order,
+  type OrderDeciderConfig,
+  type OrderEventDraft,
+  type OrderState,
+  type OrderStatus,
+} from './order.decider.ts';
+export { paymentIdFor, sagaCommandId } from './order.ids.ts';
+export {
+  type OrderCommandFromSaga,
+  type OrderSagaConfig,
+  RELEASE_REASON,
+  react,
+  type SagaCommand,
+  type SagaContext,
+  translate,
+} from './order.saga.ts';

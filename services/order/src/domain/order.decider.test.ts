@@ -1,0 +1,348 @@
+import { given } from '@streamshop/decider/testing';
+import { describe, it } from 'vitest';
+import { createOrderDecider, type OrderEventDraft } from './order.decider.ts';
+import {
+  drafts,
+  eur,
+  history,
+  LINES,
+  orderCommand,
+  PAYMENT,
+  PAYMENT_TIMEOUT_MS,
+  placeOrder,
+  T0,
+} from './order.fixtures.ts';
+
+const decider = createOrderDecider({ paymentTimeoutMs: PAYMENT_TIMEOUT_MS });
+const order = (events: OrderEventDraft[] = []) => given(decider, events);
+
+const { placed, lineReserved, lineRejected, paymentRequested, paid, confirmed, shipped, delivered } = drafts;
+const cancelled = drafts.cancelled;
+const refunded = drafts.refunded;
+const shippedHistory = [...history.confirmed, shipped];
+const deliveredHistory = [...shippedHistory, delivered];
+const cancelledAwaitingPayment = [...history.awaitingPayment, cancelled('payment_timeout')];
+
+const recordLine = (line: number, outcome: 'reserved' | 'rejected', at = T0) =>
+  orderCommand(
+    'streamshop.orders.RecordLineReservation',
+    { line, outcome, reason: outcome === 'rejected' ? 'insufficient_stock' : null },
+    at,
+  );
+const recordPayment = (outcome: 'captured' | 'failed', paymentId = PAYMENT) =>
+  orderCommand('streamshop.orders.RecordOrderPayment', {
+    paymentId,
+    outcome,
+    amount: outcome === 'captured' ? eur(5000) : null,
+    providerReference: outcome === 'captured' ? 'pi_1' : null,
+    reason: outcome === 'failed' ? 'card_declined' : null,
+  });
+const expirePayment = (at: number) =>
+  orderCommand('streamshop.orders.ExpireOrderPayment', { deadline: T0 + PAYMENT_TIMEOUT_MS }, at);
+const confirm = orderCommand('streamshop.orders.ConfirmOrder', {});
+const ship = orderCommand('streamshop.orders.ShipOrder', { carrier: 'colissimo', trackingNumber: 'TRK1' });
+const deliver = orderCommand('streamshop.orders.DeliverOrder', {});
+const cancel = (by: 'customer' | 'admin' = 'customer') =>
+  orderCommand('streamshop.orders.CancelOrder', { reason: 'customer_request', by });
+const refund = (amount: { amount: number; currency: string }) =>
+  orderCommand('streamshop.orders.RefundOrder', { amount, reason: 'damaged' });
+
+describe('PlaceOrder', () => {
+  it('places the order with its total', () => {
+    order().when(placeOrder()).then([placed]);
+  });
+
+  it('rejects an order id that is taken', () => {
+    order(history.placed).when(placeOrder()).thenRejects('order_already_exists');
+  });
+
+  it('rejects an order without lines', () => {
+    order().when(placeOrder([])).thenRejects('empty_order');
+  });
+
+  it('rejects a line with a quantity below 1', () => {
+    order()
+      .when(placeOrder([{ ...LINES[0]!, quantity: 0 }]))
+      .thenRejects('invalid_quantity', /line 0/);
+  });
+
+  it('rejects a line priced in another currency than the order', () => {
+    order()
+      .when(placeOrder([LINES[0]!, { ...LINES[1]!, unitPrice: { amount: 2000, currency: 'USD' } }]))
+      .thenRejects('currency_mismatch', /line 1/);
+  });
+
+  it('rejects a line with a unit price that is not positive', () => {
+    order()
+      .when(placeOrder([{ ...LINES[0]!, unitPrice: eur(0) }]))
+      .thenRejects('invalid_price');
+  });
+});
+
+describe('RecordLineReservation', () => {
+  it('records a reserved line while others are pending', () => {
+    order(history.placed)
+      .when(recordLine(0, 'reserved'))
+      .then([lineReserved(0)]);
+  });
+
+  it('requests payment, with its deadline, in the decision that records the last reserved line', () => {
+    const at = T0 + 5_000;
+    order(history.reserving)
+      .when(recordLine(1, 'reserved', at))
+      .then([
+        lineReserved(1),
+        { ...paymentRequested, value: { ...paymentRequested.value, deadline: at + PAYMENT_TIMEOUT_MS } },
+      ]);
+  });
+
+  it('cancels the order (out_of_stock) when a line is rejected', () => {
+    order(history.reserving)
+      .when(recordLine(1, 'rejected'))
+      .then([lineRejected(1), cancelled('out_of_stock')]);
+  });
+
+  it('records outcomes arriving after the order was cancelled, without cancelling again', () => {
+    const cancelledByLine1 = [...history.placed, lineRejected(1), cancelled('out_of_stock')];
+    order(cancelledByLine1)
+      .when(recordLine(0, 'reserved'))
+      .then([lineReserved(0)]);
+    const cancelledByShopper = [...history.placed, cancelled('customer_request', 'customer')];
+    order(cancelledByShopper)
+      .when(recordLine(0, 'rejected'))
+      .then([lineRejected(0)]);
+  });
+
+  it('is a no-op when the same outcome is recorded again', () => {
+    order(history.reserving).when(recordLine(0, 'reserved')).then([]);
+    order(history.awaitingPayment).when(recordLine(1, 'reserved')).then([]);
+  });
+
+  it('rejects a conflicting outcome for a recorded line', () => {
+    order(history.reserving)
+      .when(recordLine(0, 'rejected'))
+      .thenRejects('invalid_transition', /already reserved/);
+  });
+
+  it('rejects a line the order does not have', () => {
+    order(history.placed).when(recordLine(2, 'reserved')).thenRejects('line_not_found');
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(recordLine(0, 'reserved')).thenRejects('order_not_found');
+  });
+});
+
+describe('RequestOrderPayment', () => {
+  const request = (paymentId = PAYMENT) =>
+    orderCommand('streamshop.orders.RequestOrderPayment', { paymentId, deadline: T0 + PAYMENT_TIMEOUT_MS });
+
+  it('is a no-op once payment was requested (it is requested with the last reserved line)', () => {
+    order(history.awaitingPayment).when(request()).then([]);
+  });
+
+  it('rejects a request before every line is reserved, or for another payment', () => {
+    order(history.reserving).when(request()).thenRejects('invalid_transition');
+    order(history.awaitingPayment).when(request('another-payment')).thenRejects('invalid_transition');
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(request()).thenRejects('order_not_found');
+  });
+});
+
+describe('RecordOrderPayment', () => {
+  it('pays and confirms the order when the payment is captured', () => {
+    order(history.awaitingPayment).when(recordPayment('captured')).then([paid, confirmed]);
+  });
+
+  it('cancels the order when the payment failed', () => {
+    order(history.awaitingPayment)
+      .when(recordPayment('failed'))
+      .then([
+        { type: 'streamshop.orders.OrderPaymentFailed', value: { paymentId: PAYMENT, reason: 'card_declined' } },
+        cancelled('payment_failed'),
+      ]);
+  });
+
+  it('refunds a capture that arrives after the order was cancelled', () => {
+    order(cancelledAwaitingPayment)
+      .when(recordPayment('captured'))
+      .then([paid, refunded(5000, 'order_cancelled')]);
+  });
+
+  it('is a no-op for a capture recorded already, or a failure after the order moved on', () => {
+    order(history.confirmed).when(recordPayment('captured')).then([]);
+    order(history.confirmed).when(recordPayment('failed')).then([]);
+    order(cancelledAwaitingPayment).when(recordPayment('failed')).then([]);
+  });
+
+  it('rejects a payment the order did not request', () => {
+    order(history.reserving)
+      .when(recordPayment('captured'))
+      .thenRejects('invalid_transition', /not requested/);
+    order(history.awaitingPayment)
+      .when(recordPayment('captured', 'another-payment'))
+      .thenRejects('invalid_transition', /not the payment/);
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(recordPayment('captured')).thenRejects('order_not_found');
+  });
+});
+
+describe('ExpireOrderPayment', () => {
+  const deadline = T0 + PAYMENT_TIMEOUT_MS;
+
+  it('cancels the order (payment_timeout) at or after the deadline while awaiting payment', () => {
+    const timedOut = [
+      { type: 'streamshop.orders.OrderPaymentFailed', value: { paymentId: PAYMENT, reason: 'payment_timeout' } },
+      cancelled('payment_timeout'),
+    ] satisfies OrderEventDraft[];
+    order(history.awaitingPayment).when(expirePayment(deadline)).then(timedOut);
+    order(history.awaitingPayment)
+      .when(expirePayment(deadline + 60_000))
+      .then(timedOut);
+  });
+
+  it('is a no-op before the deadline, or once the order is paid or cancelled', () => {
+    order(history.awaitingPayment)
+      .when(expirePayment(deadline - 1))
+      .then([]);
+    order(history.confirmed).when(expirePayment(deadline)).then([]);
+    order(cancelledAwaitingPayment).when(expirePayment(deadline)).then([]);
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(expirePayment(deadline)).thenRejects('order_not_found');
+  });
+});
+
+describe('ConfirmOrder', () => {
+  it('confirms a paid order', () => {
+    order([...history.awaitingPayment, paid])
+      .when(confirm)
+      .then([confirmed]);
+  });
+
+  it('is a no-op on a confirmed order', () => {
+    order(history.confirmed).when(confirm).then([]);
+  });
+
+  it('rejects an order that is not paid yet', () => {
+    order(history.awaitingPayment).when(confirm).thenRejects('order_not_paid');
+  });
+
+  it('rejects an order past confirmation or cancelled', () => {
+    order(shippedHistory).when(confirm).thenRejects('invalid_transition');
+    order(cancelledAwaitingPayment).when(confirm).thenRejects('invalid_transition');
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(confirm).thenRejects('order_not_found');
+  });
+});
+
+describe('ShipOrder', () => {
+  it('ships a confirmed order', () => {
+    order(history.confirmed).when(ship).then([shipped]);
+  });
+
+  it('rejects an order that is not confirmed', () => {
+    order(history.awaitingPayment).when(ship).thenRejects('order_not_confirmed');
+    order(shippedHistory).when(ship).thenRejects('order_not_confirmed');
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(ship).thenRejects('order_not_found');
+  });
+});
+
+describe('DeliverOrder', () => {
+  it('delivers a shipped order', () => {
+    order(shippedHistory).when(deliver).then([delivered]);
+  });
+
+  it('rejects an order that is not shipped', () => {
+    order(history.confirmed).when(deliver).thenRejects('order_not_shipped');
+    order(deliveredHistory).when(deliver).thenRejects('order_not_shipped');
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(deliver).thenRejects('order_not_found');
+  });
+});
+
+describe('CancelOrder', () => {
+  it('cancels an order that is not paid yet', () => {
+    const byShopper = cancelled('customer_request', 'customer');
+    order(history.placed).when(cancel()).then([byShopper]);
+    order(history.reserving).when(cancel()).then([byShopper]);
+    order(history.awaitingPayment).when(cancel()).then([byShopper]);
+  });
+
+  it('cancels a paid order before shipment and refunds what is left', () => {
+    order(history.confirmed)
+      .when(cancel('admin'))
+      .then([cancelled('customer_request', 'admin'), refunded(5000, 'order_cancelled')]);
+    order([...history.confirmed, refunded(1000, 'damaged')])
+      .when(cancel())
+      .then([cancelled('customer_request', 'customer'), refunded(4000, 'order_cancelled')]);
+  });
+
+  it('rejects an order that shipped, was delivered, or is cancelled already', () => {
+    order(shippedHistory)
+      .when(cancel())
+      .thenRejects('order_not_cancellable', /shipped/);
+    order(deliveredHistory).when(cancel()).thenRejects('order_not_cancellable');
+    order(cancelledAwaitingPayment).when(cancel()).thenRejects('order_not_cancellable');
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(cancel()).thenRejects('order_not_found');
+  });
+});
+
+describe('RefundOrder', () => {
+  it('refunds part of a paid order, then the rest', () => {
+    order(deliveredHistory)
+      .when(refund(eur(1000)))
+      .then([refunded(1000, 'damaged')]);
+    order([...deliveredHistory, refunded(1000)])
+      .when(refund(eur(4000)))
+      .then([refunded(4000, 'damaged')]);
+  });
+
+  it('rejects more than what was paid, counting earlier refunds', () => {
+    order(history.confirmed)
+      .when(refund(eur(5001)))
+      .thenRejects('refund_exceeds_paid');
+    order([...deliveredHistory, refunded(1000), refunded(4000)])
+      .when(refund(eur(1)))
+      .thenRejects('refund_exceeds_paid');
+    order(cancelledAwaitingPayment.concat([paid, refunded(5000, 'order_cancelled')]))
+      .when(refund(eur(1)))
+      .thenRejects('refund_exceeds_paid');
+  });
+
+  it('rejects an order that was never paid', () => {
+    order(history.awaitingPayment)
+      .when(refund(eur(100)))
+      .thenRejects('order_not_paid');
+  });
+
+  it('rejects a non-positive amount or another currency', () => {
+    order(history.confirmed)
+      .when(refund(eur(0)))
+      .thenRejects('invalid_amount');
+    order(history.confirmed)
+      .when(refund({ amount: 100, currency: 'USD' }))
+      .thenRejects('currency_mismatch');
+  });
+
+  it('rejects an unknown order', () => {
+    order()
+      .when(refund(eur(100)))
+      .thenRejects('order_not_found');
+  });
+});

@@ -1,0 +1,349 @@
+/**
+ * The Order aggregate: one shopper's order from placement to delivery (or cancellation), and the money on it.
+ *
+ * Status machine:  placed → reserving → awaiting_payment → paid → confirmed → shipped → delivered
+ *                  any state before shipped → cancelled;  paid at some point → refunded (once fully refunded)
+ *
+ * The saga feeds this aggregate the outcomes of other contexts (RecordLineReservation, RecordOrderPayment), and
+ * the follow-up transitions are taken in the same decision, so no state waits on a second command that could
+ * be lost: the last line reserved → OrderLineReserved + OrderPaymentRequested; a line rejected →
+ * OrderLineRejected + OrderCancelled(out_of_stock); payment captured → OrderPaid + OrderConfirmed; payment
+ * failed → OrderPaymentFailed + OrderCancelled(payment_failed); payment deadline passed →
+ * OrderPaymentFailed(payment_timeout) + OrderCancelled(payment_timeout).
+ *
+ * Money that came in is given back through OrderRefunded, always (the saga turns it into RefundPayment):
+ * cancelling a paid order decides OrderCancelled + OrderRefunded of what is left, and a capture that arrives
+ * after the order was cancelled (payment timeout, then the shopper paid anyway) decides OrderPaid +
+ * OrderRefunded, so the order's stream accounts for every cent. Outcomes reported twice are no-ops.
+ */
+import { type Decider, type Rejection, reject } from '@streamshop/decider';
+import type {
+  EventEnvelope,
+  Money,
+  OrderLine,
+  OrdersCommand,
+  OrdersEventName,
+  PaymentProvider,
+  RecordName,
+  RecordTypes,
+} from '@streamshop/schemas/types';
+import { paymentIdFor } from './order.ids.ts';
+
+/** An event as the decider returns it: the runtime stamps the envelope (ids, version, time, causality). */
+type Draft<N extends RecordName> = N extends RecordName
+  ? { type: N; value: Omit<RecordTypes[N], keyof EventEnvelope> }
+  : never;
+
+export type OrderEventDraft = Draft<OrdersEventName>;
+
+export interface OrderDeciderConfig {
+  /** How long after every line is reserved the payment may take before the order is cancelled (ms). */
+  paymentTimeoutMs: number;
+}
+
+export type OrderStatus =
+  | 'placed'
+  | 'reserving'
+  | 'awaiting_payment'
+  | 'paid'
+  | 'confirmed'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled'
+  | 'refunded';
+
+export type LineReservation = 'pending' | 'reserved' | 'rejected';
+
+export interface Order {
+  status: OrderStatus;
+  customerId: string;
+  lines: readonly OrderLine[];
+  /** Inventory's answer per line, by line index. */
+  reservations: readonly LineReservation[];
+  currency: string;
+  total: Money;
+  paymentProvider: PaymentProvider;
+  /** Set when payment is requested. */
+  paymentId: string | null;
+  paymentDeadline: number | null;
+  /** Minor units captured and refunded (in `currency`). */
+  paid: number;
+  refunded: number;
+}
+
+export type OrderState = { status: 'none' } | Order;
+
+/** Reasons the order context itself writes into OrderCancelled / OrderPaymentFailed / OrderRefunded. */
+export const ORDER_REASONS = {
+  outOfStock: 'out_of_stock',
+  paymentFailed: 'payment_failed',
+  paymentTimeout: 'payment_timeout',
+  orderCancelled: 'order_cancelled',
+} as const;
+
+const CANCELLABLE: ReadonlySet<OrderStatus> = new Set(['placed', 'reserving', 'awaiting_payment', 'paid', 'confirmed']);
+const BEFORE_PAYMENT: ReadonlySet<OrderStatus> = new Set(['placed', 'reserving', 'awaiting_payment']);
+
+const isPositiveInt = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
+
+type Command<N extends OrdersCommand['type']> = RecordTypes[N];
+
+function placeOrder(command: Command<'streamshop.orders.PlaceOrder'>): OrderEventDraft[] | Rejection {
+  const { customerId, lines, shippingAddress, currency, paymentProvider } = command;
+  if (lines.length === 0) return reject('empty_order', 'an order needs at least one line');
+  let total = 0;
+  for (const [i, { quantity, unitPrice, sku }] of lines.entries()) {
+    if (!isPositiveInt(quantity))
+      return reject('invalid_quantity', `line ${i} (${sku}): quantity ${quantity} is not ≥ 1`);
+    if (unitPrice.currency !== currency) {
+      return reject(
+        'currency_mismatch',
+        `line ${i} (${sku}) is priced in ${unitPrice.currency}, the order in ${currency}`,
+      );
+    }
+    if (!isPositiveInt(unitPrice.amount)) {
+      return reject('invalid_price', `line ${i} (${sku}): unit price ${unitPrice.amount} is not a positive integer`);
+    }
+    total += quantity * unitPrice.amount;
+  }
+  return [
+    {
+      type: 'streamshop.orders.OrderPlaced',
+      value: { customerId, lines, shippingAddress, currency, total: { amount: total, currency }, paymentProvider },
+    },
+  ];
+}
+
+function recordLineReservation(
+  command: Command<'streamshop.orders.RecordLineReservation'>,
+  order: Order,
+  config: OrderDeciderConfig,
+): OrderEventDraft[] | Rejection {
+  const { aggregateId: orderId, line, outcome, issuedAt } = command;
+  const orderLine = order.lines[line];
+  const recorded = order.reservations[line];
+  if (orderLine === undefined || recorded === undefined) {
+    return reject('line_not_found', `order ${orderId} has no line ${line} (it has ${order.lines.length})`);
+  }
+  if (recorded === outcome) return [];
+  if (recorded !== 'pending') {
+    return reject('invalid_transition', `order ${orderId} line ${line} was already ${recorded}, cannot be ${outcome}`);
+  }
+  if (order.status !== 'placed' && order.status !== 'reserving' && order.status !== 'cancelled') {
+    return reject('invalid_transition', `order ${orderId} is ${order.status}; line outcomes are no longer expected`);
+  }
+  const { sku, quantity } = orderLine;
+  if (outcome === 'rejected') {
+    const rejected: OrderEventDraft = {
+      type: 'streamshop.orders.OrderLineRejected',
+      value: { line, sku, quantity, reason: command.reason ?? 'insufficient_stock' },
+    };
+    // Already cancelled (another line was rejected first): record the fact, there is nothing more to undo.
+    if (order.status === 'cancelled') return [rejected];
+    return [
+      rejected,
+      { type: 'streamshop.orders.OrderCancelled', value: { reason: ORDER_REASONS.outOfStock, by: 'system' } },
+    ];
+  }
+  const reserved: OrderEventDraft = { type: 'streamshop.orders.OrderLineReserved', value: { line, sku, quantity } };
+  // Reserved after the order was cancelled: recorded, so that the saga releases it.
+  if (order.status === 'cancelled') return [reserved];
+  const lastOne = order.reservations.every((r, i) => i === line || r === 'reserved');
+  if (!lastOne) return [reserved];
+  return [
+    reserved,
+    {
+      type: 'streamshop.orders.OrderPaymentRequested',
+      value: {
+        paymentId: paymentIdFor(orderId),
+        provider: order.paymentProvider,
+        amount: order.total,
+        deadline: issuedAt + config.paymentTimeoutMs,
+      },
+    },
+  ];
+}
+
+function recordOrderPayment(
+  command: Command<'streamshop.orders.RecordOrderPayment'>,
+  order: Order,
+): OrderEventDraft[] | Rejection {
+  const { aggregateId: orderId, paymentId, outcome, providerReference } = command;
+  if (order.paymentId === null) return reject('invalid_transition', `order ${orderId} has not requested payment`);
+  if (paymentId !== order.paymentId) {
+    return reject(
+      'invalid_transition',
+      `payment ${paymentId} is not the payment of order ${orderId} (${order.paymentId})`,
+    );
+  }
+  if (outcome === 'failed') {
+    if (order.status !== 'awaiting_payment') return []; // cancelled already, or a stale report after a capture
+    return [
+      {
+        type: 'streamshop.orders.OrderPaymentFailed',
+        value: { paymentId, reason: command.reason ?? ORDER_REASONS.paymentFailed },
+      },
+      { type: 'streamshop.orders.OrderCancelled', value: { reason: ORDER_REASONS.paymentFailed, by: 'system' } },
+    ];
+  }
+  if (order.paid > 0) return []; // this capture is recorded already
+  const amount = command.amount ?? order.total;
+  const paid: OrderEventDraft = {
+    type: 'streamshop.orders.OrderPaid',
+    value: { paymentId, amount, providerReference },
+  };
+  if (order.status === 'awaiting_payment') return [paid, { type: 'streamshop.orders.OrderConfirmed', value: {} }];
+  if (order.status === 'cancelled') {
+    return [paid, { type: 'streamshop.orders.OrderRefunded', value: { amount, reason: ORDER_REASONS.orderCancelled } }];
+  }
+  return reject('invalid_transition', `order ${orderId} is ${order.status}; a capture is not expected`);
+}
+
+function decideOn(command: OrdersCommand, order: Order, config: OrderDeciderConfig): OrderEventDraft[] | Rejection {
+  const orderId = command.value.aggregateId;
+  const { status } = order;
+  switch (command.type) {
+    case 'streamshop.orders.PlaceOrder':
+      return reject('order_already_exists', `order ${orderId} already exists`);
+    case 'streamshop.orders.RecordLineReservation':
+      return recordLineReservation(command.value, order, config);
+    case 'streamshop.orders.RequestOrderPayment':
+      // Payment is requested in the decision that records the last reserved line; this command only confirms it.
+      if (status === 'awaiting_payment' && order.paymentId === command.value.paymentId) return [];
+      return reject(
+        'invalid_transition',
+        `order ${orderId} is ${status}; payment is requested when its last line is reserved`,
+      );
+    case 'streamshop.orders.RecordOrderPayment':
+      return recordOrderPayment(command.value, order);
+    case 'streamshop.orders.ExpireOrderPayment': {
+      const { issuedAt } = command.value;
+      const { paymentId, paymentDeadline } = order;
+      if (status !== 'awaiting_payment' || paymentId === null || paymentDeadline === null) return [];
+      if (issuedAt < paymentDeadline) return []; // a timer that fired early, or a deadline that moved: not yet
+      return [
+        {
+          type: 'streamshop.orders.OrderPaymentFailed',
+          value: { paymentId, reason: ORDER_REASONS.paymentTimeout },
+        },
+        { type: 'streamshop.orders.OrderCancelled', value: { reason: ORDER_REASONS.paymentTimeout, by: 'system' } },
+      ];
+    }
+    case 'streamshop.orders.ConfirmOrder':
+      if (status === 'paid') return [{ type: 'streamshop.orders.OrderConfirmed', value: {} }];
+      if (status === 'confirmed') return [];
+      if (BEFORE_PAYMENT.has(status)) return reject('order_not_paid', `order ${orderId} is ${status}`);
+      return reject('invalid_transition', `order ${orderId} is ${status}; it cannot be confirmed`);
+    case 'streamshop.orders.ShipOrder': {
+      if (status !== 'confirmed') return reject('order_not_confirmed', `order ${orderId} is ${status}`);
+      const { carrier, trackingNumber } = command.value;
+      return [{ type: 'streamshop.orders.OrderShipped', value: { carrier, trackingNumber } }];
+    }
+    case 'streamshop.orders.DeliverOrder':
+      if (status !== 'shipped') return reject('order_not_shipped', `order ${orderId} is ${status}`);
+      return [{ type: 'streamshop.orders.OrderDelivered', value: {} }];
+    case 'streamshop.orders.CancelOrder': {
+      if (!CANCELLABLE.has(status)) return reject('order_not_cancellable', `order ${orderId} is ${status}`);
+      const { reason, by } = command.value;
+      const cancelled: OrderEventDraft = { type: 'streamshop.orders.OrderCancelled', value: { reason, by } };
+      const left = order.paid - order.refunded;
+      if (left <= 0) return [cancelled];
+      const amount = { amount: left, currency: order.currency };
+      return [
+        cancelled,
+        { type: 'streamshop.orders.OrderRefunded', value: { amount, reason: ORDER_REASONS.orderCancelled } },
+      ];
+    }
+    case 'streamshop.orders.RefundOrder': {
+      const { amount, reason } = command.value;
+      if (order.paid === 0) return reject('order_not_paid', `order ${orderId} was never paid`);
+      if (!isPositiveInt(amount.amount))
+        return reject('invalid_amount', `refund must be positive, got ${amount.amount}`);
+      if (amount.currency !== order.currency) {
+        return reject('currency_mismatch', `order ${orderId} is in ${order.currency}, not ${amount.currency}`);
+      }
+      if (order.refunded + amount.amount > order.paid) {
+        return reject(
+          'refund_exceeds_paid',
+          `${amount.amount} more would exceed the ${order.paid} paid (${order.refunded} already refunded)`,
+        );
+      }
+      return [{ type: 'streamshop.orders.OrderRefunded', value: { amount, reason } }];
+    }
+  }
+}
+
+function evolveOrder(order: Order, event: OrderEventDraft): Order {
+  switch (event.type) {
+    case 'streamshop.orders.OrderPlaced':
+      return order;
+    case 'streamshop.orders.OrderLineReserved': {
+      const reservations = order.reservations.map((r, i) => (i === event.value.line ? 'reserved' : r));
+      const status = order.status === 'placed' ? 'reserving' : order.status;
+      return { ...order, reservations, status };
+    }
+    case 'streamshop.orders.OrderLineRejected': {
+      const reservations = order.reservations.map((r, i) => (i === event.value.line ? 'rejected' : r));
+      return { ...order, reservations };
+    }
+    case 'streamshop.orders.OrderPaymentRequested':
+      return {
+        ...order,
+        status: 'awaiting_payment',
+        paymentId: event.value.paymentId,
+        paymentDeadline: event.value.deadline,
+      };
+    case 'streamshop.orders.OrderPaid': {
+      const status = order.status === 'cancelled' ? 'cancelled' : 'paid';
+      return { ...order, status, paid: order.paid + event.value.amount.amount };
+    }
+    case 'streamshop.orders.OrderPaymentFailed':
+      return order; // the OrderCancelled decided with it moves the status
+    case 'streamshop.orders.OrderConfirmed':
+      return { ...order, status: 'confirmed' };
+    case 'streamshop.orders.OrderShipped':
+      return { ...order, status: 'shipped' };
+    case 'streamshop.orders.OrderDelivered':
+      return { ...order, status: 'delivered' };
+    case 'streamshop.orders.OrderCancelled':
+      return { ...order, status: 'cancelled' };
+    case 'streamshop.orders.OrderRefunded': {
+      const refunded = order.refunded + event.value.amount.amount;
+      const status = order.status !== 'cancelled' && refunded >= order.paid ? 'refunded' : order.status;
+      return { ...order, refunded, status };
+    }
+  }
+}
+
+function evolve(state: OrderState, event: OrderEventDraft): OrderState {
+  if (event.type === 'streamshop.orders.OrderPlaced') {
+    const { customerId, lines, currency, total, paymentProvider } = event.value;
+    return {
+      status: 'placed',
+      customerId,
+      lines,
+      reservations: lines.map(() => 'pending'),
+      currency,
+      total,
+      paymentProvider,
+      paymentId: null,
+      paymentDeadline: null,
+      paid: 0,
+      refunded: 0,
+    };
+  }
+  return state.status === 'none' ? state : evolveOrder(state, event);
+}
+
+/** The Order decider; `config` carries the payment timeout (the deadline is decided with the payment request). */
+export function createOrderDecider(config: OrderDeciderConfig): Decider<OrdersCommand, OrderEventDraft, OrderState> {
+  return {
+    initialState: { status: 'none' },
+    evolve,
+    decide(command, state) {
+      if (state.status !== 'none') return decideOn(command, state, config);
+      if (command.type === 'streamshop.orders.PlaceOrder') return placeOrder(command.value);
+      return reject('order_not_found', `order ${command.value.aggregateId} does not exist`);
+    },
+  };
+}

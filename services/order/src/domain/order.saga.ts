@@ -1,0 +1,173 @@
+/**
+ * The order saga (process manager), pure. The order service's runtime calls these inside the Kafka transaction
+ * that consumed the cause, and produces what they return in that same transaction:
+ *
+ * - `translate(event)`: an inventory or payment event about an order → the command that records it on the order.
+ * - `react(newOrderEvents, orderStateAfter, config)`: the order's own new events → commands to inventory and
+ *   payments (reserve, release, commit stock; request and refund payment).
+ *
+ * Every command is derived, never drawn: commandId is UUID v5 of the causing event's id and the command's index
+ * among that event's commands, causationId is the event id, correlationId is copied and issuedAt is the event's
+ * occurredAt. So re-running the saga over the same event (a retry after a crash, a replay) yields byte-identical
+ * commands, which the receiving deciders treat as the no-ops they are.
+ */
+import type {
+  CommandEnvelope,
+  EventEnvelope,
+  InventoryCommand,
+  InventoryCommandName,
+  InventoryEvent,
+  OrdersCommand,
+  OrdersCommandName,
+  OrdersEvent,
+  PaymentsCommand,
+  PaymentsCommandName,
+  PaymentsEvent,
+  RecordTypes,
+} from '@streamshop/schemas/types';
+import type { OrderState } from './order.decider.ts';
+import { sagaCommandId } from './order.ids.ts';
+
+export interface OrderSagaConfig {
+  /** How long stock stays reserved for an order line unless committed (ms); ExpireReservation releases it after. */
+  reservationTtlMs: number;
+}
+
+export type SagaContext = 'inventory' | 'payments' | 'orders';
+
+/** A command the saga sends, with the context whose `.commands` topic it goes to (keyed by its aggregateId). */
+export type SagaCommand =
+  | ({ context: 'inventory' } & InventoryCommand)
+  | ({ context: 'payments' } & PaymentsCommand)
+  | ({ context: 'orders' } & OrdersCommand);
+
+export type OrderCommandFromSaga = Extract<SagaCommand, { context: 'orders' }>;
+
+type SagaCommandName = InventoryCommandName | PaymentsCommandName | OrdersCommandName;
+
+/** Why the saga releases reservations (ReleaseReservation.reason). */
+export const RELEASE_REASON = 'order_cancelled';
+
+/** Collects the commands caused by one event, numbering them for their deterministic ids. */
+function commandsCausedBy(cause: EventEnvelope) {
+  const commands: SagaCommand[] = [];
+  return {
+    commands,
+    send<N extends SagaCommandName>(
+      type: N,
+      aggregateId: string,
+      payload: Omit<RecordTypes[N], keyof CommandEnvelope>,
+    ) {
+      const envelope: CommandEnvelope = {
+        commandId: sagaCommandId(cause.eventId, commands.length),
+        aggregateId,
+        idempotencyKey: null,
+        issuedAt: cause.occurredAt,
+        correlationId: cause.correlationId,
+        causationId: cause.eventId,
+      };
+      // The context is the record's namespace: streamshop.<context>.<Name>.
+      const context = type.split('.')[1] as SagaContext;
+      commands.push({ context, type, value: { ...envelope, ...payload } } as unknown as SagaCommand);
+    },
+  };
+}
+
+/** Inventory and payment outcomes for an order → the command that records them on the order. */
+export function translate(event: InventoryEvent | PaymentsEvent): OrderCommandFromSaga[] {
+  const { commands, send } = commandsCausedBy(event.value);
+  switch (event.type) {
+    case 'streamshop.inventory.StockReserved': {
+      const { orderId, line } = event.value;
+      send('streamshop.orders.RecordLineReservation', orderId, { line, outcome: 'reserved', reason: null });
+      break;
+    }
+    case 'streamshop.inventory.StockReservationRejected': {
+      const { orderId, line, reason } = event.value;
+      send('streamshop.orders.RecordLineReservation', orderId, { line, outcome: 'rejected', reason });
+      break;
+    }
+    case 'streamshop.payments.PaymentCaptured': {
+      const { aggregateId: paymentId, orderId, amount, providerReference } = event.value;
+      send('streamshop.orders.RecordOrderPayment', orderId, {
+        paymentId,
+        outcome: 'captured',
+        amount,
+        providerReference,
+        reason: null,
+      });
+      break;
+    }
+    case 'streamshop.payments.PaymentFailed': {
+      const { aggregateId: paymentId, orderId, reason } = event.value;
+      send('streamshop.orders.RecordOrderPayment', orderId, {
+        paymentId,
+        outcome: 'failed',
+        amount: null,
+        providerReference: null,
+        reason,
+      });
+      break;
+    }
+    // PaymentRefunded needs nothing: the order decided the refund (OrderRefunded) before asking for it.
+    // Released, expired and committed reservations, authorizations and refund requests are the other
+    // contexts' own bookkeeping; the order already knows what they follow from.
+    default:
+      break;
+  }
+  return commands as OrderCommandFromSaga[];
+}
+
+/** The order's new events (as stamped by the runtime) and its state after them → commands to other contexts. */
+export function react(
+  newOrderEvents: readonly OrdersEvent[],
+  orderStateAfter: OrderState,
+  config: OrderSagaConfig,
+): SagaCommand[] {
+  if (orderStateAfter.status === 'none') return [];
+  const order = orderStateAfter;
+  const cancelledNow = newOrderEvents.some((e) => e.type === 'streamshop.orders.OrderCancelled');
+  return newOrderEvents.flatMap((event) => {
+    const { commands, send } = commandsCausedBy(event.value);
+    const orderId = event.value.aggregateId;
+    const release = (line: number, sku: string) =>
+      send('streamshop.inventory.ReleaseReservation', sku, { orderId, line, reason: RELEASE_REASON });
+    switch (event.type) {
+      case 'streamshop.orders.OrderPlaced': {
+        const expiresAt = event.value.occurredAt + config.reservationTtlMs;
+        for (const [line, { sku, quantity }] of event.value.lines.entries()) {
+          send('streamshop.inventory.ReserveStock', sku, { orderId, line, quantity, expiresAt });
+        }
+        break;
+      }
+      case 'streamshop.orders.OrderLineReserved':
+        // Stock reserved for an order cancelled in an earlier decision: give it back at once.
+        if (order.status === 'cancelled' && !cancelledNow) release(event.value.line, event.value.sku);
+        break;
+      case 'streamshop.orders.OrderPaymentRequested': {
+        const { paymentId, provider, amount } = event.value;
+        send('streamshop.payments.RequestPayment', paymentId, { orderId, provider, amount });
+        break;
+      }
+      case 'streamshop.orders.OrderCancelled':
+        for (const [line, { sku }] of order.lines.entries()) {
+          if (order.reservations[line] === 'reserved') release(line, sku);
+        }
+        break;
+      case 'streamshop.orders.OrderRefunded':
+        if (order.paymentId !== null) {
+          const { amount, reason } = event.value;
+          send('streamshop.payments.RefundPayment', order.paymentId, { amount, reason });
+        }
+        break;
+      case 'streamshop.orders.OrderShipped':
+        for (const [line, { sku }] of order.lines.entries()) {
+          send('streamshop.inventory.CommitReservation', sku, { orderId, line });
+        }
+        break;
+      default:
+        break;
+    }
+    return commands;
+  });
+}
