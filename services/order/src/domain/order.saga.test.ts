@@ -1,0 +1,307 @@
+import { fold } from '@streamshop/decider';
+import type { EventEnvelope, InventoryEvent, OrdersEvent, PaymentsEvent } from '@streamshop/schemas/types';
+import { v5 as uuidv5 } from 'uuid';
+import { describe, expect, it } from 'vitest';
+import { createOrderDecider, type OrderEventDraft } from './order.decider.ts';
+import { drafts, eur, history, ORDER, PAYMENT, PAYMENT_TIMEOUT_MS, RESERVATION_TTL_MS, T0 } from './order.fixtures.ts';
+import { sagaCommandId } from './order.ids.ts';
+import { react, type SagaCommand, translate } from './order.saga.ts';
+
+const decider = createOrderDecider({ paymentTimeoutMs: PAYMENT_TIMEOUT_MS });
+const config = { reservationTtlMs: RESERVATION_TTL_MS };
+const AT = T0 + 1_000;
+
+/** What the runtime does to a draft: stamp the envelope. Event ids are readable here; any string works. */
+function stamp<D extends { type: string; value: object }>(draft: D, version: number, aggregateId = ORDER) {
+  const envelope: EventEnvelope = {
+    eventId: `${aggregateId}-event-${version}`,
+    aggregateId,
+    aggregateVersion: version,
+    occurredAt: AT,
+    correlationId: 'corr-1',
+    causationId: `command-${version}`,
+  };
+  return { type: draft.type, value: { ...envelope, ...draft.value } };
+}
+
+/** A command without its envelope, for readable expectations (the envelope has its own tests). */
+function summary(command: SagaCommand) {
+  const { commandId, aggregateId, idempotencyKey, issuedAt, correlationId, causationId, ...payload } = command.value;
+  return { context: command.context, type: command.type, to: aggregateId, ...payload };
+}
+
+/** given the order's events so far / when it decides these new ones / then the saga sends these commands. */
+function givenOrder(past: OrderEventDraft[]) {
+  return {
+    when(next: OrderEventDraft[]) {
+      const newEvents = next.map((d, i) => stamp(d, past.length + i + 1) as OrdersEvent);
+      const sent = react(newEvents, fold(decider, [...past, ...next]), config);
+      return {
+        // biome-ignore lint/suspicious/noThenProperty: given/when/then vocabulary; never awaited.
+        then: (expected: object[]) => expect(sent.map(summary)).toEqual(expected),
+        sent,
+      };
+    },
+  };
+}
+
+const release = (line: 0 | 1) => ({
+  context: 'inventory',
+  type: 'streamshop.inventory.ReleaseReservation',
+  to: line === 0 ? 'SKU-A' : 'SKU-B',
+  orderId: ORDER,
+  line,
+  reason: 'order_cancelled',
+});
+const refundPayment = (amount: number, reason: string | null) => ({
+  context: 'payments',
+  type: 'streamshop.payments.RefundPayment',
+  to: PAYMENT,
+  amount: eur(amount),
+  reason,
+});
+
+describe('react: the order’s new events → commands to other contexts', () => {
+  it('OrderPlaced → ReserveStock per line, to the SKU, expiring a TTL after placement', () => {
+    givenOrder([])
+      .when([drafts.placed])
+      .then([
+        {
+          context: 'inventory',
+          type: 'streamshop.inventory.ReserveStock',
+          to: 'SKU-A',
+          orderId: ORDER,
+          line: 0,
+          quantity: 2,
+          expiresAt: AT + RESERVATION_TTL_MS,
+        },
+        {
+          context: 'inventory',
+          type: 'streamshop.inventory.ReserveStock',
+          to: 'SKU-B',
+          orderId: ORDER,
+          line: 1,
+          quantity: 1,
+          expiresAt: AT + RESERVATION_TTL_MS,
+        },
+      ]);
+  });
+
+  it('OrderLineReserved → nothing while the order is live', () => {
+    givenOrder(history.placed)
+      .when([drafts.lineReserved(0)])
+      .then([]);
+  });
+
+  it('OrderPaymentRequested → RequestPayment to the order’s payment', () => {
+    givenOrder(history.reserving)
+      .when([drafts.lineReserved(1), drafts.paymentRequested])
+      .then([
+        {
+          context: 'payments',
+          type: 'streamshop.payments.RequestPayment',
+          to: PAYMENT,
+          orderId: ORDER,
+          provider: 'stripe',
+          amount: eur(5000),
+        },
+      ]);
+  });
+
+  it('OrderCancelled → ReleaseReservation for each line that was reserved, and only those', () => {
+    givenOrder(history.reserving)
+      .when([drafts.lineRejected(1), drafts.cancelled('out_of_stock')])
+      .then([release(0)]);
+    givenOrder(history.placed)
+      .when([drafts.cancelled('customer_request', 'customer')])
+      .then([]);
+    givenOrder(history.awaitingPayment)
+      .when([
+        { type: 'streamshop.orders.OrderPaymentFailed', value: { paymentId: PAYMENT, reason: 'payment_timeout' } },
+        drafts.cancelled('payment_timeout'),
+      ])
+      .then([release(0), release(1)]);
+  });
+
+  it('OrderCancelled of a paid order → releases and RefundPayment of what is left', () => {
+    givenOrder(history.confirmed)
+      .when([drafts.cancelled('customer_request', 'customer'), drafts.refunded(5000, 'order_cancelled')])
+      .then([release(0), release(1), refundPayment(5000, 'order_cancelled')]);
+  });
+
+  it('OrderLineReserved after the order was cancelled → ReleaseReservation of that line', () => {
+    givenOrder([drafts.placed, drafts.lineRejected(1), drafts.cancelled('out_of_stock')])
+      .when([drafts.lineReserved(0)])
+      .then([release(0)]);
+  });
+
+  it('a capture after cancellation → RefundPayment only (the lines were released at cancellation)', () => {
+    givenOrder([...history.awaitingPayment, drafts.cancelled('payment_timeout')])
+      .when([drafts.paid, drafts.refunded(5000, 'order_cancelled')])
+      .then([refundPayment(5000, 'order_cancelled')]);
+  });
+
+  it('OrderPaid + OrderConfirmed → nothing', () => {
+    givenOrder(history.awaitingPayment).when([drafts.paid, drafts.confirmed]).then([]);
+  });
+
+  it('OrderRefunded → RefundPayment', () => {
+    givenOrder([...history.confirmed, drafts.shipped, drafts.delivered])
+      .when([drafts.refunded(1200, 'damaged')])
+      .then([refundPayment(1200, 'damaged')]);
+  });
+
+  it('OrderShipped → CommitReservation per line', () => {
+    givenOrder(history.confirmed)
+      .when([drafts.shipped])
+      .then([
+        { context: 'inventory', type: 'streamshop.inventory.CommitReservation', to: 'SKU-A', orderId: ORDER, line: 0 },
+        { context: 'inventory', type: 'streamshop.inventory.CommitReservation', to: 'SKU-B', orderId: ORDER, line: 1 },
+      ]);
+  });
+
+  it('OrderDelivered → nothing', () => {
+    givenOrder([...history.confirmed, drafts.shipped])
+      .when([drafts.delivered])
+      .then([]);
+  });
+
+  it('derives each command’s envelope from its causing event', () => {
+    const { sent } = givenOrder(history.confirmed).when([
+      drafts.cancelled('customer_request', 'customer'),
+      drafts.refunded(5000, 'order_cancelled'),
+    ]);
+    const cancelledId = `${ORDER}-event-7`;
+    const refundedId = `${ORDER}-event-8`;
+    expect(sent.map((c) => [c.value.commandId, c.value.causationId])).toEqual([
+      [sagaCommandId(cancelledId, 0), cancelledId],
+      [sagaCommandId(cancelledId, 1), cancelledId],
+      [sagaCommandId(refundedId, 0), refundedId],
+    ]);
+    for (const command of sent) {
+      expect(command.value).toMatchObject({ issuedAt: AT, correlationId: 'corr-1', idempotencyKey: null });
+      expect(command.value.commandId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    expect(new Set(sent.map((c) => c.value.commandId)).size).toBe(3);
+  });
+
+  it('is deterministic: the same events give byte-identical commands', () => {
+    const once = givenOrder([]).when([drafts.placed]).sent;
+    const twice = givenOrder([]).when([drafts.placed]).sent;
+    expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
+  });
+});
+
+describe('translate: inventory and payment events → order commands', () => {
+  const levels = { onHand: 10, reserved: 2, available: 8 };
+  const inventory = (draft: { type: InventoryEvent['type']; value: object }) =>
+    stamp(draft, 4, 'SKU-A') as InventoryEvent;
+  const payments = (draft: { type: PaymentsEvent['type']; value: object }) => stamp(draft, 3, PAYMENT) as PaymentsEvent;
+  const translated = (event: InventoryEvent | PaymentsEvent) => translate(event).map(summary);
+
+  it('StockReserved → RecordLineReservation(reserved) on the order', () => {
+    const event = inventory({
+      type: 'streamshop.inventory.StockReserved',
+      value: { orderId: ORDER, line: 0, quantity: 2, expiresAt: AT + RESERVATION_TTL_MS, levels },
+    });
+    expect(translated(event)).toEqual([
+      {
+        context: 'orders',
+        type: 'streamshop.orders.RecordLineReservation',
+        to: ORDER,
+        line: 0,
+        outcome: 'reserved',
+        reason: null,
+      },
+    ]);
+  });
+
+  it('StockReservationRejected → RecordLineReservation(rejected) with inventory’s reason', () => {
+    const event = inventory({
+      type: 'streamshop.inventory.StockReservationRejected',
+      value: { orderId: ORDER, line: 1, quantity: 9, reason: 'insufficient_stock', levels },
+    });
+    expect(translated(event)).toEqual([
+      {
+        context: 'orders',
+        type: 'streamshop.orders.RecordLineReservation',
+        to: ORDER,
+        line: 1,
+        outcome: 'rejected',
+        reason: 'insufficient_stock',
+      },
+    ]);
+  });
+
+  it('PaymentCaptured → RecordOrderPayment(captured) with amount and provider reference', () => {
+    const event = payments({
+      type: 'streamshop.payments.PaymentCaptured',
+      value: { orderId: ORDER, providerEventId: 'evt_1', providerReference: 'pi_1', amount: eur(5000) },
+    });
+    expect(translated(event)).toEqual([
+      {
+        context: 'orders',
+        type: 'streamshop.orders.RecordOrderPayment',
+        to: ORDER,
+        paymentId: PAYMENT,
+        outcome: 'captured',
+        amount: eur(5000),
+        providerReference: 'pi_1',
+        reason: null,
+      },
+    ]);
+  });
+
+  it('PaymentFailed → RecordOrderPayment(failed) with the failure code', () => {
+    const event = payments({
+      type: 'streamshop.payments.PaymentFailed',
+      value: { orderId: ORDER, providerEventId: 'evt_2', reason: 'card_declined' },
+    });
+    expect(translated(event)).toEqual([
+      {
+        context: 'orders',
+        type: 'streamshop.orders.RecordOrderPayment',
+        to: ORDER,
+        paymentId: PAYMENT,
+        outcome: 'failed',
+        amount: null,
+        providerReference: null,
+        reason: 'card_declined',
+      },
+    ]);
+  });
+
+  it('derives the envelope from the event', () => {
+    const event = payments({
+      type: 'streamshop.payments.PaymentFailed',
+      value: { orderId: ORDER, providerEventId: null, reason: 'card_declined' },
+    });
+    const [command] = translate(event);
+    expect(command?.value).toMatchObject({
+      commandId: uuidv5(`${PAYMENT}-event-3/0`, 'c97e2b15-0d4a-4f3c-8e61-72a9b5d3f0c4'),
+      aggregateId: ORDER,
+      issuedAt: AT,
+      correlationId: 'corr-1',
+      causationId: `${PAYMENT}-event-3`,
+    });
+  });
+
+  it('ignores events the order does not need: refunds it decided itself, other bookkeeping', () => {
+    const ignored = [
+      payments({
+        type: 'streamshop.payments.PaymentRefunded',
+        value: { orderId: ORDER, providerEventId: 'evt_3', amount: eur(5000) },
+      }),
+      payments({
+        type: 'streamshop.payments.PaymentAuthorized',
+        value: { orderId: ORDER, providerEventId: 'evt_4', providerReference: 'pi_1', amount: eur(5000) },
+      }),
+      inventory({
+        type: 'streamshop.inventory.ReservationReleased',
+        value: { orderId: ORDER, line: 0, quantity: 2, reason: 'order_cancelled', levels },
+      }),
+      inventory({ type: 'streamshop.inventory.StockReceived', value: { quantity: 5, reference: null, levels } }),
+    ];
+    for (const event of ignored) expect(translate(event)).toEqual([]);
+  });
+});
