@@ -10,6 +10,7 @@ import { type Config, loadConfig } from '@streamshop/config';
 import { Redis } from 'ioredis';
 import { type Admin, type ITopicConfig, Kafka, logLevel } from 'kafkajs';
 import { type Db, MongoClient } from 'mongodb';
+import { eventually } from './eventually.ts';
 
 export interface Namespace {
   /** Short unique id, e.g. `t_kafka_3f9a1c`. */
@@ -86,8 +87,21 @@ export function createNamespace(fileOrName: string, config: Config = loadConfig(
         ...rest,
         topic: ns.topic(name),
       }));
-      await a.createTopics({ topics: configs, waitForLeaders: true });
-      return configs.map((c) => c.topic);
+      // Not `waitForLeaders: true`: on a freshly started KRaft broker that call can fail with "This server does not
+      // host this topic-partition" while metadata propagates. Poll the metadata until every partition has a leader.
+      await a.createTopics({ topics: configs, waitForLeaders: false });
+      const names = configs.map((c) => c.topic);
+      await eventually(
+        async () => {
+          const { topics: meta } = await a.fetchTopicMetadata({ topics: names });
+          return (
+            meta.length === names.length &&
+            meta.every((m) => m.partitions.length > 0 && m.partitions.every((p) => p.leader >= 0))
+          );
+        },
+        { timeoutMs: 30_000, message: `topics ${names.join(', ')} have leaders` },
+      );
+      return names;
     },
     async cleanup() {
       const errors: unknown[] = [];
