@@ -44,4 +44,10 @@ describe('loadConfig', () => {
     expect(c.stack.externalMongo).toBe(true);
     expect(c.mongo.url).toBe('mongodb://db.internal:27017/');
   });
+
+  it('points clients at the docker stack when STREAMSHOP_STACK=docker', () => {
+    const c = loadConfig({ STREAMSHOP_STACK: 'docker' });
+    expect(c.registry.url).toBe(`http://127.0.0.1:${STACK_DEFAULT_PORTS.registry}`);
+    expect(c.mongo.url).toBe(`mongodb://127.0.0.1:${STACK_DEFAULT_PORTS.mongodb}/?directConnection=true`);
+  });
 });

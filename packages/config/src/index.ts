@@ -157,7 +157,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       externalMongo: e.MONGODB_URL !== undefined,
     },
     kafka: { brokers: e.KAFKA_BROKERS ?? [`127.0.0.1:${ports.kafka}`], clientId: e.KAFKA_CLIENT_ID },
-    mongo: { url: e.MONGODB_URL ?? `mongodb://127.0.0.1:${ports.mongodb}/`, database: e.MONGODB_DATABASE },
+    mongo: {
+      // The docker stack's mongo:7 is a one-node replica set that knows itself as 127.0.0.1:27017 inside its
+      // container; connect directly so the driver does not chase that address from the host.
+      url:
+        e.MONGODB_URL ??
+        (e.STREAMSHOP_STACK === 'docker'
+          ? `mongodb://127.0.0.1:${ports.mongodb}/?directConnection=true`
+          : `mongodb://127.0.0.1:${ports.mongodb}/`),
+      database: e.MONGODB_DATABASE,
+    },
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${ports.redis}` },
     registry: {
       // Apicurio (native stack) serves the Confluent API under /apis/ccompat/v7; Confluent's own server (docker) at /.
