@@ -127,6 +127,8 @@ const place = (commerce: InMemoryCommerce, orderId: string, lines = LINES) =>
     currency: 'EUR',
     paymentProvider: 'stripe',
   });
+const levels = (onHand: number, reserved: number) => ({ onHand, reserved, available: onHand - reserved });
+const levelsOf = (commerce: InMemoryCommerce, sku: string) => commerce.stream('inventory', sku).at(-1)?.value.levels;
 const typesAndVersions = (events: StampedEvent[]) =>
   events.map((e) => [e.type.split('.').pop(), e.value.aggregateVersion]);
 
@@ -159,29 +161,13 @@ describe('checkout, folded in memory', () => {
       ['OrderConfirmed', 6],
     ]);
     expect(commerce.state<OrderState>('orders', 'order-1')).toMatchObject({ status: 'confirmed', paid: 5000 });
-    expect(commerce.stream('inventory', 'SKU-A').at(-1)?.value.levels).toEqual({
-      onHand: 10,
-      reserved: 2,
-      available: 8,
-    });
-    expect(commerce.stream('inventory', 'SKU-B').at(-1)?.value.levels).toEqual({
-      onHand: 5,
-      reserved: 1,
-      available: 4,
-    });
+    expect(levelsOf(commerce, 'SKU-A')).toEqual(levels(10, 2));
+    expect(levelsOf(commerce, 'SKU-B')).toEqual(levels(5, 1));
 
     commerce.send('streamshop.orders.ShipOrder', 'order-1', { carrier: null, trackingNumber: null }).run();
     expect(typesAndVersions(commerce.stream('orders', 'order-1')).at(-1)).toEqual(['OrderShipped', 7]);
-    expect(commerce.stream('inventory', 'SKU-A').at(-1)?.value.levels).toEqual({
-      onHand: 8,
-      reserved: 0,
-      available: 8,
-    });
-    expect(commerce.stream('inventory', 'SKU-B').at(-1)?.value.levels).toEqual({
-      onHand: 4,
-      reserved: 0,
-      available: 4,
-    });
+    expect(levelsOf(commerce, 'SKU-A')).toEqual(levels(8, 0));
+    expect(levelsOf(commerce, 'SKU-B')).toEqual(levels(4, 0));
     expect(commerce.rejections).toEqual([]);
   });
 
@@ -217,16 +203,8 @@ describe('checkout, folded in memory', () => {
     commerce.send('streamshop.orders.ExpireOrderPayment', 'order-1', { deadline: T0 + PAYMENT_TIMEOUT_MS }).run();
 
     expect(commerce.state<OrderState>('orders', 'order-1')).toMatchObject({ status: 'cancelled' });
-    expect(commerce.stream('inventory', 'SKU-A').at(-1)?.value.levels).toEqual({
-      onHand: 10,
-      reserved: 0,
-      available: 10,
-    });
-    expect(commerce.stream('inventory', 'SKU-B').at(-1)?.value.levels).toEqual({
-      onHand: 5,
-      reserved: 0,
-      available: 5,
-    });
+    expect(levelsOf(commerce, 'SKU-A')).toEqual(levels(10, 0));
+    expect(levelsOf(commerce, 'SKU-B')).toEqual(levels(5, 0));
     expect(commerce.rejections).toEqual([]);
   });
 });
