@@ -136,6 +136,12 @@ export function renderTypes(set: SchemaSet): string {
   out.push('export type TypedRecord<N extends RecordName = RecordName> = N extends RecordName');
   out.push('  ? { type: N; value: RecordTypes[N] }');
   out.push('  : never;\n');
+  out.push(
+    '/** An event as a decider returns it: type and payload; the runtime stamps the envelope (ids, version, time). */',
+  );
+  out.push('export type EventDraft<N extends RecordName = RecordName> = N extends RecordName');
+  out.push('  ? { type: N; value: Omit<RecordTypes[N], keyof EventEnvelope> }');
+  out.push('  : never;\n');
   out.push('/** Full record names per context and kind, in file order. */');
   out.push('export const recordNames = {');
   for (const ctx of CONTEXTS) {

@@ -713,6 +713,11 @@ export type TypedRecord<N extends RecordName = RecordName> = N extends RecordNam
   ? { type: N; value: RecordTypes[N] }
   : never;
 
+/** An event as a decider returns it: type and payload; the runtime stamps the envelope (ids, version, time). */
+export type EventDraft<N extends RecordName = RecordName> = N extends RecordName
+  ? { type: N; value: Omit<RecordTypes[N], keyof EventEnvelope> }
+  : never;
+
 /** Full record names per context and kind, in file order. */
 export const recordNames = {
   catalog: {
