@@ -7,21 +7,9 @@
  * referenced by past orders, so it is never deleted.
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
-import type {
-  CatalogCommand,
-  CatalogEventName,
-  EventEnvelope,
-  Money,
-  RecordName,
-  RecordTypes,
-} from '@streamshop/schemas/types';
+import type { CatalogCommand, CatalogEventName, EventDraft, Money } from '@streamshop/schemas/types';
 
-/** An event as the decider returns it: the runtime stamps the envelope (ids, version, time, causality). */
-type Draft<N extends RecordName> = N extends RecordName
-  ? { type: N; value: Omit<RecordTypes[N], keyof EventEnvelope> }
-  : never;
-
-export type ProductEventDraft = Draft<CatalogEventName>;
+export type ProductEventDraft = EventDraft<CatalogEventName>;
 
 export interface ProductDetails {
   name: string;

@@ -11,21 +11,9 @@
  * order saga must learn of it from the event stream (a Rejection only reaches the command's reply).
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
-import type {
-  EventEnvelope,
-  InventoryCommand,
-  InventoryEventName,
-  RecordName,
-  RecordTypes,
-  StockLevels,
-} from '@streamshop/schemas/types';
+import type { EventDraft, InventoryCommand, InventoryEventName, StockLevels } from '@streamshop/schemas/types';
 
-/** An event as the decider returns it: the runtime stamps the envelope (ids, version, time, causality). */
-type Draft<N extends RecordName> = N extends RecordName
-  ? { type: N; value: Omit<RecordTypes[N], keyof EventEnvelope> }
-  : never;
-
-export type StockItemEventDraft = Draft<InventoryEventName>;
+export type StockItemEventDraft = EventDraft<InventoryEventName>;
 
 export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired' | 'rejected';
 

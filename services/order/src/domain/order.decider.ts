@@ -18,23 +18,17 @@
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
 import type {
-  EventEnvelope,
+  EventDraft,
   Money,
   OrderLine,
   OrdersCommand,
   OrdersEventName,
   PaymentProvider,
-  RecordName,
   RecordTypes,
 } from '@streamshop/schemas/types';
 import { paymentIdFor } from './order.ids.ts';
 
-/** An event as the decider returns it: the runtime stamps the envelope (ids, version, time, causality). */
-type Draft<N extends RecordName> = N extends RecordName
-  ? { type: N; value: Omit<RecordTypes[N], keyof EventEnvelope> }
-  : never;
-
-export type OrderEventDraft = Draft<OrdersEventName>;
+export type OrderEventDraft = EventDraft<OrdersEventName>;
 
 export interface OrderDeciderConfig {
   /** How long after every line is reserved the payment may take before the order is cancelled (ms). */

@@ -13,21 +13,15 @@
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
 import type {
-  EventEnvelope,
+  EventDraft,
   Money,
   PaymentProvider,
   PaymentsCommand,
   PaymentsEventName,
-  RecordName,
   RecordTypes,
 } from '@streamshop/schemas/types';
 
-/** An event as the decider returns it: the runtime stamps the envelope (ids, version, time, causality). */
-type Draft<N extends RecordName> = N extends RecordName
-  ? { type: N; value: Omit<RecordTypes[N], keyof EventEnvelope> }
-  : never;
-
-export type PaymentEventDraft = Draft<PaymentsEventName>;
+export type PaymentEventDraft = EventDraft<PaymentsEventName>;
 
 export type PaymentStatus = 'requested' | 'authorized' | 'captured' | 'failed';
 
