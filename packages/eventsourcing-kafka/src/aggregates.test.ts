@@ -8,7 +8,7 @@ import {
   type StateCodec,
   toSnapshot,
 } from './aggregates.ts';
-import { type CommandMeta, eventIdFor, flatRecordMapping, stampEvents } from './envelope.ts';
+import { type CommandMeta, eventIdFor, flatRecordMapping, stampEvents, typedRecordMapping } from './envelope.ts';
 
 type Cmd = { type: 'Add'; n: number };
 type Evt = { type: 'Added'; n: number };
@@ -151,5 +151,46 @@ describe('flatRecordMapping', () => {
     expect(record.type).toBe('shop.adder.Added');
     expect(record.value).toEqual({ ...stamped!.meta, n: 5 });
     expect(mapping.readEvent(record)).toEqual(stamped);
+  });
+});
+
+describe('typedRecordMapping', () => {
+  const mapping = typedRecordMapping<
+    { type: string; value: { commandId: string; issuedAt: number } },
+    { type: string; value: { amount: number } }
+  >({ replyType: 'streamshop.commerce.CommandReply' });
+  const envelope = {
+    commandId: 'c-1',
+    aggregateId: 'a-1',
+    correlationId: 'k-1',
+    issuedAt: 1000,
+    causationId: null,
+    idempotencyKey: 'idem',
+  };
+
+  it('reads a whole command record and its envelope', () => {
+    const { command, meta } = mapping.readCommand({ type: 'x.Deposit', value: { ...envelope, amount: 5 } });
+    expect(command).toEqual({ type: 'x.Deposit', value: { ...envelope, amount: 5 } });
+    expect(meta).toMatchObject({ commandId: 'c-1', aggregateId: 'a-1', issuedAt: 1000, idempotencyKey: 'idem' });
+  });
+
+  it('rejects a command without issuedAt (so the runtime dead-letters it)', () => {
+    expect(() => mapping.readCommand({ type: 'x.Deposit', value: { ...envelope, issuedAt: undefined } })).toThrow(
+      /issuedAt/,
+    );
+  });
+
+  it('writes a draft with its stamped envelope and reads it back as the same draft', () => {
+    const meta = {
+      eventId: 'e-1',
+      aggregateId: 'a-1',
+      aggregateVersion: 3,
+      occurredAt: 1000,
+      correlationId: 'k-1',
+      causationId: 'c-1',
+    };
+    const written = mapping.writeEvent({ event: { type: 'x.Deposited', value: { amount: 5 } }, meta });
+    expect(written).toEqual({ type: 'x.Deposited', value: { ...meta, amount: 5 } });
+    expect(mapping.readEvent(written)).toEqual({ event: { type: 'x.Deposited', value: { amount: 5 } }, meta });
   });
 });

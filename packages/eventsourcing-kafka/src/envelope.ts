@@ -155,3 +155,51 @@ export function flatRecordMapping<C extends { type: string }, E extends { type: 
 }
 
 export { EVENT_FIELDS };
+
+/**
+ * Records as the generated Avro types describe them and as our deciders take them: commands are
+ * `{ type: <full record name>, value: <whole record, envelope included> }` (`issuedAt` is the decider's clock),
+ * deciders return event drafts `{ type: <full record name>, value: <payload only> }`, and the runtime adds the
+ * envelope. This is the mapping every streamshop service uses; `flatRecordMapping` is for flat test records.
+ */
+export function typedRecordMapping<
+  C extends { type: string; value: object },
+  E extends { type: string; value: object },
+>(options: { replyType: string }): RecordMapping<C, E> {
+  return {
+    readCommand(record) {
+      const value = requireObject(record);
+      const meta: CommandMeta = {
+        commandId: requireString(value, 'commandId', record.type),
+        aggregateId: requireString(value, 'aggregateId', record.type),
+        correlationId: requireString(value, 'correlationId', record.type),
+        issuedAt: value.issuedAt,
+        causationId: (value.causationId as string | null | undefined) ?? null,
+        idempotencyKey: (value.idempotencyKey as string | null | undefined) ?? null,
+      };
+      if (typeof meta.issuedAt !== 'number') throw new Error(`${record.type}: missing or invalid issuedAt`);
+      return { command: { type: record.type, value } as unknown as C, meta };
+    },
+    writeEvent({ event, meta }) {
+      return { type: event.type, value: { ...meta, ...without(event.value as Record<string, unknown>, EVENT_FIELDS) } };
+    },
+    readEvent(record) {
+      const value = requireObject(record);
+      const meta: EventMeta = {
+        eventId: requireString(value, 'eventId', record.type),
+        aggregateId: requireString(value, 'aggregateId', record.type),
+        aggregateVersion: Number(value.aggregateVersion),
+        occurredAt: value.occurredAt,
+        correlationId: requireString(value, 'correlationId', record.type),
+        causationId: requireString(value, 'causationId', record.type),
+      };
+      if (!Number.isInteger(meta.aggregateVersion) || meta.aggregateVersion < 1) {
+        throw new Error(`${record.type}: invalid aggregateVersion ${String(value.aggregateVersion)}`);
+      }
+      return { event: { type: record.type, value: without(value, EVENT_FIELDS) } as unknown as E, meta };
+    },
+    writeReply(reply) {
+      return { type: options.replyType, value: reply };
+    },
+  };
+}

@@ -32,6 +32,7 @@ export {
   STREAMSHOP_ID_NAMESPACE,
   type StampedEvent,
   stampEvents,
+  typedRecordMapping,
 } from './envelope.ts';
 export {
   createKafka,
