@@ -48,6 +48,13 @@ const urlWith = (protocols: string[], example: string) =>
     { error: `expected a ${protocols.join(' or ')} URL (e.g. ${example})` },
   );
 
+const millis = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a duration in milliseconds' })
+    .int({ error: 'expected a whole number of milliseconds' })
+    .min(1, { error: 'expected a duration of at least 1 ms' })
+    .default(fallback);
+
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''], { error: 'expected true or false' })
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
@@ -86,6 +93,9 @@ const EnvSchema = z.object({
   REDIS_URL: urlWith(['redis:', 'rediss:'], 'redis://127.0.0.1:16379').optional(),
   SCHEMA_REGISTRY_URL: urlWith(['http:', 'https:'], 'http://127.0.0.1:18081/apis/ccompat/v7').optional(),
   STRIPE_API_BASE: urlWith(['http:', 'https:'], 'http://127.0.0.1:12211').optional(),
+  ORDER_PAYMENT_TIMEOUT_MS: millis(30 * 60_000),
+  ORDER_RESERVATION_TTL_MS: millis(60 * 60_000),
+  TIMER_INTERVAL_MS: millis(5_000),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, { error: 'expected a Stripe secret key (sk_test_…)' })
@@ -111,6 +121,14 @@ export interface Config {
   redis: { url: string };
   registry: { url: string };
   stripe: { apiBase: string; secretKey: string };
+  orders: {
+    /** How long an order may wait for its payment once every line is reserved (the decider's payment deadline). */
+    paymentTimeoutMs: number;
+    /** How long stock stays reserved for an order line unless committed (the saga's ReserveStock.expiresAt). */
+    reservationTtlMs: number;
+  };
+  /** How often the services' deadline schedulers look for payment deadlines and reservations that are due. */
+  timers: { intervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -177,5 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`),
     },
     stripe: { apiBase: e.STRIPE_API_BASE ?? `http://127.0.0.1:${ports.stripeMock}`, secretKey: e.STRIPE_SECRET_KEY },
+    orders: { paymentTimeoutMs: e.ORDER_PAYMENT_TIMEOUT_MS, reservationTtlMs: e.ORDER_RESERVATION_TTL_MS },
+    timers: { intervalMs: e.TIMER_INTERVAL_MS },
   };
 }

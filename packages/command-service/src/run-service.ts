@@ -1,0 +1,42 @@
+/**
+ * The standalone entry of a service (`tsx services/<name>/src/main.ts`): read the configuration once, make sure the
+ * catalog's topics exist (idempotent), then run until SIGTERM/SIGINT, stopping gracefully (in-flight batches
+ * commit, groups are left) — the shared `runUntilSignal` does that part.
+ */
+import { pathToFileURL } from 'node:url';
+import { type Config, loadConfig } from '@streamshop/config';
+import { createKafka, type Runnable, runUntilSignal } from '@streamshop/eventsourcing-kafka';
+import { ensureTopics } from '@streamshop/schemas/topics';
+import { type Logger, pino } from 'pino';
+import type { ServiceOptions } from './service-wiring.ts';
+
+/** True when the module at `moduleUrl` is the script node was started with (not imported by another module). */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(script).href === moduleUrl;
+}
+
+/** Creates the catalog's topics that are missing, verifies the others; throws naming any mismatch. */
+export async function ensureCatalogTopics(config: Config, logger: Logger, prefix = ''): Promise<void> {
+  const admin = createKafka(
+    { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-admin` },
+    logger,
+  ).admin();
+  await admin.connect();
+  try {
+    const { created } = await ensureTopics(admin, { prefix });
+    if (created.length > 0) logger.info({ created }, 'topics created');
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function runService(
+  name: string,
+  factory: (config: Config, options: ServiceOptions) => Runnable,
+): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel }).child({ process: name });
+  await ensureCatalogTopics(config, logger);
+  await runUntilSignal([factory(config, { logger })], { logger });
+}

@@ -1,0 +1,195 @@
+/**
+ * The checkout on the real stack, all four services running in-process under this file's prefix: commands in as
+ * Avro, events, replies and dead letters read back with a read_committed consumer, the Stripe call seen through a
+ * recording proxy in front of stripe-mock. Payment deadlines are the default (30 min), so no timer interferes.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@streamshop/config';
+import type { Runnable } from '@streamshop/eventsourcing-kafka';
+import { AvroSerde, type OrderLine } from '@streamshop/schemas';
+import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paymentIdFor } from '../src/domain/index.ts';
+import {
+  command,
+  commandSender,
+  observe,
+  shortTypes,
+  startServices,
+  stripeRecorder,
+} from './running-services.fixture.ts';
+
+const ADDRESS = {
+  name: 'Ada Lovelace',
+  line1: '12 rue des Lilas',
+  line2: null,
+  postalCode: '75011',
+  city: 'Paris',
+  region: null,
+  country: 'FR',
+};
+const eur = (amount: number) => ({ amount, currency: 'EUR' });
+const placeOrder = (orderId: string, lines: OrderLine[], envelope = {}) =>
+  command(
+    'streamshop.orders.PlaceOrder',
+    orderId,
+    { customerId: 'user_1', lines, shippingAddress: ADDRESS, currency: 'EUR', paymentProvider: 'stripe' },
+    envelope,
+  );
+const receiveStock = (sku: string, quantity: number) =>
+  command('streamshop.inventory.ReceiveStock', sku, { quantity, reference: null });
+
+let ns: Namespace;
+let services: Runnable;
+let stripe: Awaited<ReturnType<typeof stripeRecorder>>;
+let sender: Awaited<ReturnType<typeof commandSender>>;
+let seen: Awaited<ReturnType<typeof observe>>;
+
+beforeAll(async () => {
+  const base = loadConfig();
+  stripe = await stripeRecorder(base.stripe.apiBase);
+  const config = { ...base, stripe: { ...base.stripe, apiBase: stripe.url } };
+  ns = createNamespace(import.meta.url, config);
+  services = await startServices(ns, config);
+  const serde = new AvroSerde({ registryUrl: config.registry.url, prefix: ns.topicPrefix });
+  sender = await commandSender(ns, serde);
+  seen = await observe(ns, serde, [
+    'orders.events',
+    'inventory.events',
+    'payments.events',
+    'commerce.command-replies',
+    'commerce.dlq',
+  ]);
+  await sender.send(receiveStock('SKU-A', 10), receiveStock('SKU-B', 5), receiveStock('SKU-C', 10));
+});
+
+afterAll(async () => {
+  await seen?.stop();
+  await sender?.stop();
+  await services?.stop();
+  await stripe?.close();
+  await ns?.cleanup();
+});
+
+describe('checkout through the four services', () => {
+  it('happy path: placed, each line reserved, payment requested (a PaymentIntent created), paid, confirmed', async () => {
+    const orderId = `order-${randomUUID()}`;
+    const paymentId = paymentIdFor(orderId);
+    await sender.send(
+      placeOrder(orderId, [
+        { sku: 'SKU-A', quantity: 2, unitPrice: eur(1500) },
+        { sku: 'SKU-B', quantity: 1, unitPrice: eur(2000) },
+      ]),
+    );
+
+    const intent = await eventually(
+      () => {
+        const call = stripe.calls.find((c) => c.idempotencyKey === paymentId);
+        if (!call) throw new Error(`no PaymentIntent created for ${paymentId} yet`);
+        return call;
+      },
+      { timeoutMs: 60_000, message: 'the payment service creates a PaymentIntent' },
+    );
+    expect(intent.method).toBe('POST');
+    expect(intent.path).toBe('/v1/payment_intents');
+    expect(intent.body.get('amount')).toBe('5000');
+    expect(intent.body.get('currency')).toBe('eur');
+    expect(intent.body.get('metadata[paymentId]')).toBe(paymentId);
+    expect(intent.body.get('metadata[orderId]')).toBe(orderId);
+    expect(intent.status).toBe(200);
+    expect(shortTypes(seen.stream('orders.events', orderId))).toEqual([
+      'OrderPlaced',
+      'OrderLineReserved',
+      'OrderLineReserved',
+      'OrderPaymentRequested',
+    ]);
+
+    // What the gateway's webhook will send once Stripe reports the capture.
+    await sender.send(
+      command('streamshop.payments.RecordProviderEvent', paymentId, {
+        providerEventId: `evt_${randomUUID()}`,
+        kind: 'captured',
+        providerReference: String(intent.response.id),
+        amount: eur(5000),
+        failureReason: null,
+      }),
+    );
+
+    await eventually(() => seen.stream('orders.events', orderId).length >= 6, {
+      timeoutMs: 60_000,
+      message: 'the order is paid and confirmed',
+    });
+    const events = seen.stream('orders.events', orderId);
+    expect(shortTypes(events)).toEqual([
+      'OrderPlaced',
+      'OrderLineReserved',
+      'OrderLineReserved',
+      'OrderPaymentRequested',
+      'OrderPaid',
+      'OrderConfirmed',
+    ]);
+    expect(events.map((e) => e.value.aggregateVersion)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(
+      events
+        .map((e) => e.value.line ?? null)
+        .slice(1, 3)
+        .sort(),
+    ).toEqual([0, 1]);
+    expect(events[4]!.value).toMatchObject({ paymentId, amount: eur(5000), providerReference: intent.response.id });
+    expect(shortTypes(seen.stream('payments.events', paymentId))).toEqual(['PaymentRequested', 'PaymentCaptured']);
+    const reservedA = seen.stream('inventory.events', 'SKU-A').filter((e) => e.value.orderId === orderId);
+    expect(reservedA.map((e) => [e.type, e.value.quantity])).toEqual([['streamshop.inventory.StockReserved', 2]]);
+  });
+
+  it('idempotency: the same PlaceOrder twice yields one set of events and the same reply twice', async () => {
+    const orderId = `order-${randomUUID()}`;
+    const place = placeOrder(orderId, [{ sku: 'SKU-C', quantity: 1, unitPrice: eur(700) }], {
+      idempotencyKey: `idem-${orderId}`,
+    });
+    await sender.send(place);
+    await sender.send(place);
+
+    const replies = await eventually(
+      () => {
+        const mine = seen.of('commerce.command-replies').filter((r) => r.value.commandId === place.value.commandId);
+        if (mine.length < 2) throw new Error(`${mine.length} replies so far`);
+        return mine;
+      },
+      { timeoutMs: 60_000, message: 'both copies of the command are answered' },
+    );
+    expect(replies).toHaveLength(2);
+    expect(replies[1]!.value).toEqual(replies[0]!.value);
+    expect(replies[0]!.value).toMatchObject({ outcome: 'accepted', aggregateVersion: 1, aggregateId: orderId });
+    expect(replies[0]!.value.eventIds).toHaveLength(1);
+    // The saga carries on from the one OrderPlaced: one reservation, one payment request.
+    await eventually(() => shortTypes(seen.stream('orders.events', orderId)).includes('OrderPaymentRequested'), {
+      timeoutMs: 60_000,
+      message: 'the order reaches payment',
+    });
+    const placed = seen.stream('orders.events', orderId).filter((e) => e.value.causationId === place.value.commandId);
+    expect(shortTypes(placed)).toEqual(['OrderPlaced']);
+    expect(placed[0]!.value.eventId).toBe(replies[0]!.value.eventIds[0]);
+    const reserved = seen.stream('inventory.events', 'SKU-C').filter((e) => e.value.orderId === orderId);
+    expect(shortTypes(reserved)).toEqual(['StockReserved']);
+  });
+
+  it('poison: garbage on orders.commands goes to the DLQ with where it came from; the next command is processed', async () => {
+    const orderId = `order-${randomUUID()}`;
+    // Same key as the order after it: same partition, so the order is processed after the poison.
+    const poison = await sender.sendRaw('orders.commands', orderId, Buffer.from('definitely not avro'));
+    await sender.send(placeOrder(orderId, [{ sku: 'SKU-C', quantity: 1, unitPrice: eur(700) }]));
+
+    await eventually(() => shortTypes(seen.stream('orders.events', orderId))[0] === 'OrderPlaced', {
+      timeoutMs: 60_000,
+      message: 'the order after the poison is placed',
+    });
+    const dead = seen.of('commerce.dlq').filter((r) => r.key === orderId);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.headers).toMatchObject({
+      'dlq.source.topic': ns.topic('orders.commands'),
+      'dlq.source.partition': String(poison.partition),
+      'dlq.source.offset': poison.baseOffset,
+    });
+    expect(dead[0]!.headers['dlq.error']).toMatch(/Not a Confluent-framed Avro record/);
+  });
+});
