@@ -7,4 +7,3 @@ export { type Deadline, type DeadlineChange, DeadlineIndex } from './deadline-in
 export { createDeadlineScheduler, type DeadlineSchedulerOptions, type ScheduledCommand } from './deadline-scheduler.ts';
 export { ensureCatalogTopics, isEntryPoint, runService } from './run-service.ts';
 export { allOf, type ServiceOptions, type ServiceWiring, serviceWiring } from './service-wiring.ts';
-export { typedRecordMapping } from './typed-record-mapping.ts';

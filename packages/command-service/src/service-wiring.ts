@@ -4,8 +4,14 @@
  * uses for consumer groups and transactional ids, so two runs with different prefixes never meet.
  */
 import type { Config } from '@streamshop/config';
-import { type CommandTopics, createKafka, type Runnable } from '@streamshop/eventsourcing-kafka';
-import { AvroSerde, type Context } from '@streamshop/schemas';
+import {
+  type CommandTopics,
+  createKafka,
+  type RecordMapping,
+  type Runnable,
+  typedRecordMapping,
+} from '@streamshop/eventsourcing-kafka';
+import { AvroSerde, type Context, recordNames } from '@streamshop/schemas';
 import { type TopicName, topicName } from '@streamshop/schemas/topics';
 import type { ConsumerConfig } from 'kafkajs';
 import { type Logger, pino } from 'pino';
@@ -35,6 +41,11 @@ export function serviceWiring(config: Config, name: string, options: ServiceOpti
     kafka,
     avro,
     serde: avroRuntimeSerde(avro),
+    /** Our deciders' record shape (`{ type: <full record name>, value }`), replies as CommandReply. */
+    mapping: <C extends { type: string; value: object }, E extends { type: string; value: object }>(): RecordMapping<
+      C,
+      E
+    > => typedRecordMapping<C, E>({ replyType: recordNames.reply }),
     /** `<prefix>.<name>`: the runtime names consumer groups and transactional ids after it. */
     service: prefix ? `${prefix.replace(/\.+$/, '')}.${name}` : name,
     topic,

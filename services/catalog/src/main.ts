@@ -4,13 +4,7 @@
  * tests run it beside the others, under a topic prefix.
  */
 
-import {
-  isEntryPoint,
-  runService,
-  type ServiceOptions,
-  serviceWiring,
-  typedRecordMapping,
-} from '@streamshop/command-service';
+import { isEntryPoint, runService, type ServiceOptions, serviceWiring } from '@streamshop/command-service';
 import type { Config } from '@streamshop/config';
 import { createCommandProcessor, type Runnable } from '@streamshop/eventsourcing-kafka';
 import { productDecider } from './domain/index.ts';
@@ -22,7 +16,7 @@ export function startCatalogService(config: Config, options: ServiceOptions = {}
     service: w.service,
     decider: productDecider,
     serde: w.serde,
-    mapping: typedRecordMapping(),
+    mapping: w.mapping(),
     topics: w.contextTopics('catalog'),
   });
 }

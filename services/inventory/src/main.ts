@@ -11,7 +11,6 @@ import {
   runService,
   type ServiceOptions,
   serviceWiring,
-  typedRecordMapping,
 } from '@streamshop/command-service';
 import type { Config } from '@streamshop/config';
 import { createCommandProcessor, type Runnable } from '@streamshop/eventsourcing-kafka';
@@ -26,7 +25,7 @@ export function startInventoryService(config: Config, options: ServiceOptions = 
     service: w.service,
     decider: stockItemDecider,
     serde: w.serde,
-    mapping: typedRecordMapping(),
+    mapping: w.mapping(),
     topics,
   });
   const expiry = createDeadlineScheduler({

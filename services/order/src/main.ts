@@ -16,7 +16,6 @@ import {
   runService,
   type ServiceOptions,
   serviceWiring,
-  typedRecordMapping,
 } from '@streamshop/command-service';
 import type { Config } from '@streamshop/config';
 import { createCommandProcessor, createReactor, type Runnable } from '@streamshop/eventsourcing-kafka';
@@ -34,7 +33,7 @@ export function startOrderService(config: Config, options: ServiceOptions = {}):
     service: w.service,
     decider: createOrderDecider({ paymentTimeoutMs }),
     serde: w.serde,
-    mapping: typedRecordMapping<OrdersCommand, OrderEventDraft>(),
+    mapping: w.mapping<OrdersCommand, OrderEventDraft>(),
     topics,
     react: ({ events, state }) =>
       react(asOrderEvents(events), state, { reservationTtlMs }).map((c) => toOutgoing(c, w.topic)),

@@ -5,14 +5,7 @@
  * `startPaymentService` runs it beside the others.
  */
 
-import {
-  allOf,
-  isEntryPoint,
-  runService,
-  type ServiceOptions,
-  serviceWiring,
-  typedRecordMapping,
-} from '@streamshop/command-service';
+import { allOf, isEntryPoint, runService, type ServiceOptions, serviceWiring } from '@streamshop/command-service';
 import type { Config } from '@streamshop/config';
 import { createCommandProcessor, type Runnable } from '@streamshop/eventsourcing-kafka';
 import { createStripeEffects, stripeClient } from './adapters/stripe-payment-intents.ts';
@@ -26,7 +19,7 @@ export function startPaymentService(config: Config, options: ServiceOptions = {}
     service: w.service,
     decider: paymentDecider,
     serde: w.serde,
-    mapping: typedRecordMapping(),
+    mapping: w.mapping(),
     topics,
   });
   const stripe = createStripeEffects({
