@@ -1,0 +1,196 @@
+/**
+ * Zombie fencing of the order service on the real stack. The runtime names one transactional id per commands
+ * partition (`<service>-<commandsTopic>-<partition>`), so whoever initialises an id last owns that partition:
+ *
+ * - a newer producer with the live order service's ids fences it: the service's next transaction is refused, it
+ *   backs off, takes the ids back (fencing the usurper in turn, whose open transaction — carrying a forged
+ *   duplicate OrderPlaced — the coordinator aborts), rebuilds, and processes every command exactly once;
+ * - a second order-service instance (same service, so the same ids) joining while orders flow, and the first
+ *   leaving, moves partitions between them without a lost or doubled event.
+ *
+ * read_committed consumers never see a duplicate: each command's events appear once, versions without gaps.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  createTransactionalProducer,
+  isFencingError,
+  type Runnable,
+  transactionalIdFor,
+} from '@streamshop/eventsourcing-kafka';
+import { AvroSerde, ensureTopics, topicName } from '@streamshop/schemas';
+import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  capturingLogger,
+  commandSender,
+  fencingsIn,
+  groupBy,
+  type LogLine,
+  observe,
+  observeRawLog,
+  ofType,
+  oneUnitOf,
+  placeOrder,
+  receiveStock,
+  SERVICES,
+  serviceNameOf,
+  startNamedServices,
+  testServiceOptions,
+  versionGaps,
+} from '../../inventory/test/acceptance.fixture.ts';
+
+const PARTITIONS = 6; // orders.commands in the topic catalog
+const SKU = 'SKU-FENCE';
+
+let ns: Namespace;
+let serde: AvroSerde;
+let sender: Awaited<ReturnType<typeof commandSender>>;
+let seen: Awaited<ReturnType<typeof observe>>;
+let raw: Awaited<ReturnType<typeof observeRawLog>>;
+let logs: LogLine[];
+let options: ReturnType<typeof testServiceOptions>;
+const running: Runnable[] = [];
+const usurpers: Producer[] = [];
+/** The order service the first test starts (and has fenced); the second test replaces it with a new instance. */
+let firstOrder: Runnable;
+
+async function start(service: Runnable): Promise<Runnable> {
+  await service.start();
+  running.push(service);
+  return service;
+}
+
+beforeAll(async () => {
+  ns = createNamespace(import.meta.url);
+  await ensureTopics(await ns.admin(), { prefix: ns.topicPrefix });
+  serde = new AvroSerde({ registryUrl: ns.config.registry.url, prefix: ns.topicPrefix });
+  sender = await commandSender(ns, serde);
+  seen = await observe(ns, serde, ['orders.events', 'commerce.command-replies']);
+  raw = await observeRawLog(ns, serde, 'orders.events');
+  const captured = capturingLogger();
+  logs = captured.lines;
+  options = testServiceOptions(ns.topicPrefix, captured.logger);
+  running.push(...(await startNamedServices(ns.config, ['inventory', 'payment'], options)));
+  await sender.send(receiveStock(SKU, 10_000));
+});
+
+afterAll(async () => {
+  for (const u of usurpers) await u.disconnect().catch(() => {});
+  for (const r of running.reverse()) await r.stop().catch(() => {});
+  await raw?.stop();
+  await seen?.stop();
+  await sender?.stop();
+  await ns?.cleanup();
+});
+
+const orderEvents = () => seen.of('orders.events');
+const paymentRequested = (ids: string[]) => {
+  const requested = new Set(ofType(orderEvents(), 'streamshop.orders.OrderPaymentRequested').map((e) => e.key));
+  return ids.filter((id) => requested.has(id)).length;
+};
+
+async function placeOrders(label: string, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) => `${label}-${i}-${randomUUID().slice(0, 6)}`);
+  await sender.send(...ids.map((id) => placeOrder(id, oneUnitOf(SKU))));
+  return ids;
+}
+
+/** What read_committed consumers see: each command's events once, each order's versions 1..n, no id twice. */
+function expectNoDuplicates() {
+  const events = orderEvents();
+  expect(events.filter((e) => e.type === '?')).toEqual([]);
+  expect(new Set(events.map((e) => e.value.eventId)).size).toBe(events.length);
+  expect(versionGaps(events)).toEqual([]);
+  for (const [commandId, set] of groupBy(events, (e) => String(e.value.causationId))) {
+    const versions = set.map((e) => Number(e.value.aggregateVersion));
+    // One event set per command: contiguous versions, written once.
+    expect(versions, commandId).toEqual(versions.map((_, i) => versions[0]! + i));
+  }
+  const placed = ofType(events, 'streamshop.orders.OrderPlaced');
+  expect(new Set(placed.map((e) => e.key)).size).toBe(placed.length);
+}
+
+describe('order service fencing', () => {
+  it('a newer producer with the live service’s transactional ids fences it; the usurper’s open transaction is aborted', async () => {
+    firstOrder = await start(SERVICES.order(ns.config, options));
+    const before = await placeOrders('pre', 30);
+    await eventually(() => expect(paymentRequested(before)).toBe(30), { timeoutMs: 60_000, message: 'first orders' });
+
+    // A newer owner of every partition: initialising the ids bumps their epochs and fences the live service.
+    const service = serviceNameOf(ns.config, 'order', ns.topicPrefix);
+    const commandsTopic = topicName('orders.commands', ns.topicPrefix);
+    for (let p = 0; p < PARTITIONS; p++) {
+      usurpers.push(await createTransactionalProducer(ns.kafka, transactionalIdFor(service, commandsTopic, p)));
+    }
+    // The usurper opens a transaction and writes a forged duplicate of an order's first event into it …
+    const victim = ofType(orderEvents(), 'streamshop.orders.OrderPlaced').find((e) => e.key === before[0])!;
+    const open = await usurpers[victim.partition]!.transaction();
+    await open.send({
+      topic: topicName('orders.events', ns.topicPrefix),
+      messages: [
+        {
+          key: victim.key,
+          partition: victim.partition,
+          value: await serde.encode('orders.events', 'streamshop.orders.OrderPlaced', victim.value as never),
+        },
+      ],
+    });
+    // … which really is in the log: a read_uncommitted consumer sees it.
+    const copies = () => raw.records.filter((e) => e.value.eventId === victim.value.eventId);
+    await eventually(() => expect(copies()).toHaveLength(2), {
+      timeoutMs: 30_000,
+      message: 'forged record in the log',
+    });
+
+    // Orders keep coming: the live service is refused, backs off, takes its ids back and processes them once.
+    const after = await placeOrders('post', 30);
+    await eventually(() => expect(fencingsIn(logs, service).length).toBeGreaterThan(0), {
+      timeoutMs: 60_000,
+      message: 'the live service is fenced',
+    });
+    await eventually(() => expect(paymentRequested(after)).toBe(30), {
+      timeoutMs: 90_000,
+      message: 'orders after the fencing',
+    });
+
+    // Taking the ids back fenced the usurper: its open transaction was aborted and its commit is refused.
+    const err = await open.commit().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isFencingError(err)).toBe(true);
+    await open.abort().catch(() => {});
+    expect(orderEvents().filter((e) => e.value.eventId === victim.value.eventId)).toHaveLength(1);
+    expectNoDuplicates();
+    // Every PlaceOrder was answered once.
+    const ours = new Set([...before, ...after]);
+    const replies = seen
+      .of('commerce.command-replies')
+      .filter((r) => ours.has(r.value.aggregateId) && r.value.outcome === 'accepted');
+    expect(new Set(replies.map((r) => r.value.commandId)).size).toBe(replies.length);
+    process.stdout.write(
+      `fencing stats: ${JSON.stringify({
+        serviceFencings: fencingsIn(logs, service).length,
+        abortedRecordsInLog: raw.records.length - orderEvents().length,
+      })}\n`,
+    );
+  });
+
+  it('a second instance with the same transactional ids takes partitions over mid-stream; nothing lost or doubled', async () => {
+    const ids: string[] = [];
+    ids.push(...(await placeOrders('wave1', 40)));
+    await start(SERVICES.order(ns.config, options));
+    for (let wave = 2; wave <= 5; wave++) ids.push(...(await placeOrders(`wave${wave}`, 40)));
+    await eventually(() => expect(paymentRequested(ids)).toBe(ids.length), { timeoutMs: 90_000, message: 'all waves' });
+    // The first instance leaves; the second takes every partition, fencing whatever the first still held.
+    await firstOrder.stop();
+    running.splice(running.indexOf(firstOrder), 1);
+    for (let wave = 6; wave <= 7; wave++) ids.push(...(await placeOrders(`wave${wave}`, 40)));
+    await eventually(() => expect(paymentRequested(ids)).toBe(ids.length), {
+      timeoutMs: 90_000,
+      message: 'orders after the first instance left',
+    });
+    expectNoDuplicates();
+  });
+});
