@@ -1,5 +1,6 @@
 /** The command tree. Each group lives in its own module; this file only assembles them. */
 import { Command } from 'commander';
+import { runCommand } from './run.command.ts';
 import { stackCommand, upCommand } from './stack.command.ts';
 import { topicsCommand } from './topics.command.ts';
 
@@ -15,6 +16,8 @@ Examples:
   $ streamshop stack status          every server of the local stack, its version, port and health
   $ streamshop stack logs kafka -n 50
   $ streamshop topics ensure          create or verify every topic of the catalog
+  $ streamshop run services          run catalog, inventory, order and payment until Ctrl-C
+  $ streamshop run services --only order,inventory
 
 Configuration comes from environment variables (see docs/stack.md), e.g. STREAMSHOP_KAFKA_PORT=29092.`,
     );
@@ -22,5 +25,6 @@ Configuration comes from environment variables (see docs/stack.md), e.g. STREAMS
   cli.addCommand(upCommand());
   cli.addCommand(stackCommand());
   cli.addCommand(topicsCommand());
+  cli.addCommand(runCommand());
   return cli;
 }

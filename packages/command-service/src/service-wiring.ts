@@ -65,18 +65,16 @@ export function serviceWiring(config: Config, name: string, options: ServiceOpti
   };
 }
 
-/** Several runnables as one: started in order (a failed start stops what had started), stopped in reverse. */
+/**
+ * Several runnables as one: started in order (a failed start stops what had started), stopped all at once. Each
+ * stop waits for its consumer's in-flight fetch (up to the broker's max wait) and commits on its own, so stopping
+ * them one after another only adds those waits up.
+ */
 export function allOf(runnables: Runnable[]): Runnable {
   const started: Runnable[] = [];
   const stop = async () => {
-    const errors: unknown[] = [];
-    for (const r of started.splice(0).reverse()) {
-      try {
-        await r.stop();
-      } catch (err) {
-        errors.push(err);
-      }
-    }
+    const results = await Promise.allSettled(started.splice(0).map((r) => r.stop()));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     if (errors.length > 0) throw new AggregateError(errors, `${errors.length} runtime(s) failed to stop`);
   };
   return {
