@@ -16,6 +16,7 @@ import { startPaymentService } from '@streamshop/payment-service/main';
 import { type AvroSerde, type OrderLine, type RecordName, type TopicName, topicName } from '@streamshop/schemas';
 import type { Namespace } from '@streamshop/testkit';
 import { type Logger, pino } from 'pino';
+import { ADDRESS } from '../../order/src/domain/order.fixtures.ts';
 import { command, type Observed } from '../../order/test/running-services.fixture.ts';
 import { startInventoryService } from '../src/main.ts';
 
@@ -23,16 +24,6 @@ export { command, commandSender, type Observed, observe } from '../../order/test
 
 /** The running-services fixture's consumer timeouts (it does not export them): rebalances in seconds. */
 const fastConsumer = { sessionTimeout: 6_000, rebalanceTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 };
-
-const ADDRESS = {
-  name: 'Ada Lovelace',
-  line1: '12 rue des Lilas',
-  line2: null,
-  postalCode: '75011',
-  city: 'Paris',
-  region: null,
-  country: 'FR',
-};
 
 export const receiveStock = (sku: string, quantity: number) =>
   command('streamshop.inventory.ReceiveStock', sku, { quantity, reference: `receipt-${sku}` });
@@ -63,10 +54,13 @@ export type ServiceName = keyof typeof SERVICES;
 /** One parsed log line (pino JSON). */
 export type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
-/** A logger that keeps every line (info and up) and prints warnings and up (or what TEST_LOG_LEVEL asks for). */
-export function capturingLogger(): { logger: Logger; lines: LogLine[] } {
+/**
+ * A logger that keeps every line (info and up) and prints from `printFrom` up (TEST_LOG_LEVEL overrides it); a
+ * test that provokes warnings on purpose (fencings) prints from `error`.
+ */
+export function capturingLogger(printFrom = 'warn'): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const print = pino.levels.values[process.env.TEST_LOG_LEVEL ?? 'warn'] ?? 40;
+  const print = pino.levels.values[process.env.TEST_LOG_LEVEL ?? printFrom] ?? 40;
   const logger = pino(
     { level: 'info' },
     {
