@@ -1,0 +1,88 @@
+/**
+ * What every benchmark shares: argument parsing with --help, a throwaway topic namespace on the running stack
+ * (deleted afterwards), and the closing report: each side's rate and the final `ratio <ours ÷ raw>` line.
+ * Benchmarks measure on the same machine in the same run, so the ratio is what carries meaning, not the rates.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { Config } from '@streamshop/config';
+import { ensureTopics, type TopicName, topicName } from '@streamshop/schemas/topics';
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface BenchArgs {
+  count: number;
+  batch: number;
+}
+
+export function benchArgs(name: string, what: string, defaults: BenchArgs, countFlag: string): BenchArgs {
+  const { values } = parseArgs({
+    options: {
+      [countFlag]: { type: 'string' },
+      batch: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(`npm run ${name} -- [--${countFlag} N] [--batch B]
+
+${what}
+
+  --${countFlag} N   how many (default ${defaults.count})
+  --batch B    records per produce call / transaction on the raw side (default ${defaults.batch})
+
+Needs the stack: npx streamshop stack up. Prints both rates and ends with \`ratio <ours ÷ raw>\`.`);
+    process.exit(0);
+  }
+  const int = (raw: unknown, flag: string, fallback: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) {
+      console.error(`--${flag} expects a positive whole number, got "${String(raw)}"`);
+      process.exit(2);
+    }
+    return n;
+  };
+  return {
+    count: int(values[countFlag], countFlag, defaults.count),
+    batch: int(values.batch, 'batch', defaults.batch),
+  };
+}
+
+export interface BenchNamespace {
+  prefix: string;
+  rawTopic: string;
+  kafka: Kafka;
+  topic(name: TopicName): string;
+  cleanup(): Promise<void>;
+}
+
+/** Every catalog topic under a fresh prefix, so a run never reads another run's records. */
+export async function benchNamespace(config: Config, label: string): Promise<BenchNamespace> {
+  const prefix = `bench_${label}_${randomBytes(3).toString('hex')}.`;
+  const kafka = new Kafka({ clientId: prefix, brokers: config.kafka.brokers, logLevel: logLevel.ERROR });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, { prefix });
+  // The raw baseline's own topic: raw bytes must never land on a topic a service folds.
+  await admin.createTopics({ topics: [{ topic: `${prefix}raw`, numPartitions: 6 }], waitForLeaders: false });
+  return {
+    rawTopic: `${prefix}raw`,
+    prefix,
+    kafka,
+    topic: (name) => topicName(name, prefix),
+    async cleanup() {
+      const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+      await admin.disconnect();
+    },
+  };
+}
+
+export function rate(count: number, ms: number): number {
+  return count / (ms / 1000);
+}
+
+export function report(lines: [string, number, string][], ratio: number): void {
+  for (const [label, value, unit] of lines) console.log(`${label.padEnd(44)} ${value.toFixed(0).padStart(9)} ${unit}`);
+  console.log(`ratio ${ratio.toFixed(3)}`);
+}
