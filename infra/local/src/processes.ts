@@ -25,6 +25,16 @@ export function readPid(runDir: string, name: string): PidRecord | undefined {
   }
 }
 
+/** True while the pid exists (a child we spawned is reaped by Node, so a dead one does not linger as a zombie). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** True when the pid is alive and its command line still contains the marker we recorded. */
 export function isOurs(rec: PidRecord | undefined): rec is PidRecord {
   if (!rec) return false;

@@ -15,7 +15,7 @@ import { registry } from './components/registry.ts';
 import { stripeMock } from './components/stripe-mock.ts';
 import { dockerDown, dockerUp } from './docker.ts';
 import { stackPaths } from './paths.ts';
-import { isOurs, readPid, stopProcess } from './processes.ts';
+import { isOurs, pidAlive, readPid, stopProcess } from './processes.ts';
 import { defaultSay, type Say, StepError, waitFor } from './steps.ts';
 
 export const COMPONENTS: readonly Component[] = [kafka, mongodb, redis, registry, stripeMock];
@@ -83,7 +83,9 @@ async function upOne(c: Component, ctx: StackContext): Promise<'already-running'
   const started = Date.now();
   ctx.say(`› ${c.name}: starting on port ${c.port(ctx)}…`);
   const pid = await c.start(ctx);
-  const alive = () => isOurs(readPid(ctx.paths.run, c.name));
+  // Just the pid while starting: right after spawn the child may not have exec'd yet, so its command line is still
+  // Node's and the marker check would call a healthy start dead.
+  const alive = () => pidAlive(pid);
   try {
     await waitFor(c.name, () => c.probe(ctx), c.startTimeoutMs, alive);
   } catch (err) {
