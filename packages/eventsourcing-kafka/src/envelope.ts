@@ -103,6 +103,37 @@ function without(value: Record<string, unknown>, fields: string[]): Record<strin
   return rest;
 }
 
+/** The envelope of a command record whose fields sit at the top level (both mappings below read it this way). */
+function commandMetaOf(record: DecodedRecord): { value: Record<string, unknown>; meta: CommandMeta } {
+  const value = requireObject(record);
+  const meta: CommandMeta = {
+    commandId: requireString(value, 'commandId', record.type),
+    aggregateId: requireString(value, 'aggregateId', record.type),
+    correlationId: requireString(value, 'correlationId', record.type),
+    issuedAt: value.issuedAt,
+    causationId: (value.causationId as string | null | undefined) ?? null,
+    idempotencyKey: (value.idempotencyKey as string | null | undefined) ?? null,
+  };
+  return { value, meta };
+}
+
+/** The envelope of an event record whose fields sit at the top level; rejects a missing or non-positive version. */
+function eventMetaOf(record: DecodedRecord): { value: Record<string, unknown>; meta: EventMeta } {
+  const value = requireObject(record);
+  const meta: EventMeta = {
+    eventId: requireString(value, 'eventId', record.type),
+    aggregateId: requireString(value, 'aggregateId', record.type),
+    aggregateVersion: Number(value.aggregateVersion),
+    occurredAt: value.occurredAt,
+    correlationId: requireString(value, 'correlationId', record.type),
+    causationId: requireString(value, 'causationId', record.type),
+  };
+  if (!Number.isInteger(meta.aggregateVersion) || meta.aggregateVersion < 1) {
+    throw new Error(`${record.type}: invalid aggregateVersion ${String(value.aggregateVersion)}`);
+  }
+  return { value, meta };
+}
+
 const shortName = (fullName: string): string => fullName.slice(fullName.lastIndexOf('.') + 1);
 
 /**
@@ -116,15 +147,7 @@ export function flatRecordMapping<C extends { type: string }, E extends { type: 
 }): RecordMapping<C, E> {
   return {
     readCommand(record) {
-      const value = requireObject(record);
-      const meta: CommandMeta = {
-        commandId: requireString(value, 'commandId', record.type),
-        aggregateId: requireString(value, 'aggregateId', record.type),
-        correlationId: requireString(value, 'correlationId', record.type),
-        issuedAt: value.issuedAt,
-        causationId: (value.causationId as string | null | undefined) ?? null,
-        idempotencyKey: (value.idempotencyKey as string | null | undefined) ?? null,
-      };
+      const { value, meta } = commandMetaOf(record);
       if (meta.issuedAt === undefined || meta.issuedAt === null) throw new Error(`${record.type}: missing issuedAt`);
       return { command: { ...value, type: shortName(record.type) } as unknown as C, meta };
     },
@@ -133,18 +156,7 @@ export function flatRecordMapping<C extends { type: string }, E extends { type: 
       return { type: `${options.eventNamespace}.${type}`, value: { ...meta, ...without(payload, EVENT_FIELDS) } };
     },
     readEvent(record) {
-      const value = requireObject(record);
-      const meta: EventMeta = {
-        eventId: requireString(value, 'eventId', record.type),
-        aggregateId: requireString(value, 'aggregateId', record.type),
-        aggregateVersion: Number(value.aggregateVersion),
-        occurredAt: value.occurredAt,
-        correlationId: requireString(value, 'correlationId', record.type),
-        causationId: requireString(value, 'causationId', record.type),
-      };
-      if (!Number.isInteger(meta.aggregateVersion) || meta.aggregateVersion < 1) {
-        throw new Error(`${record.type}: invalid aggregateVersion ${String(value.aggregateVersion)}`);
-      }
+      const { value, meta } = eventMetaOf(record);
       const event = { ...without(value, EVENT_FIELDS), type: shortName(record.type) } as unknown as E;
       return { event, meta };
     },
@@ -168,15 +180,7 @@ export function typedRecordMapping<
 >(options: { replyType: string }): RecordMapping<C, E> {
   return {
     readCommand(record) {
-      const value = requireObject(record);
-      const meta: CommandMeta = {
-        commandId: requireString(value, 'commandId', record.type),
-        aggregateId: requireString(value, 'aggregateId', record.type),
-        correlationId: requireString(value, 'correlationId', record.type),
-        issuedAt: value.issuedAt,
-        causationId: (value.causationId as string | null | undefined) ?? null,
-        idempotencyKey: (value.idempotencyKey as string | null | undefined) ?? null,
-      };
+      const { value, meta } = commandMetaOf(record);
       if (typeof meta.issuedAt !== 'number') throw new Error(`${record.type}: missing or invalid issuedAt`);
       return { command: { type: record.type, value } as unknown as C, meta };
     },
@@ -184,18 +188,7 @@ export function typedRecordMapping<
       return { type: event.type, value: { ...meta, ...without(event.value as Record<string, unknown>, EVENT_FIELDS) } };
     },
     readEvent(record) {
-      const value = requireObject(record);
-      const meta: EventMeta = {
-        eventId: requireString(value, 'eventId', record.type),
-        aggregateId: requireString(value, 'aggregateId', record.type),
-        aggregateVersion: Number(value.aggregateVersion),
-        occurredAt: value.occurredAt,
-        correlationId: requireString(value, 'correlationId', record.type),
-        causationId: requireString(value, 'causationId', record.type),
-      };
-      if (!Number.isInteger(meta.aggregateVersion) || meta.aggregateVersion < 1) {
-        throw new Error(`${record.type}: invalid aggregateVersion ${String(value.aggregateVersion)}`);
-      }
+      const { value, meta } = eventMetaOf(record);
       return { event: { type: record.type, value: without(value, EVENT_FIELDS) } as unknown as E, meta };
     },
     writeReply(reply) {
