@@ -1,9 +1,11 @@
 /** `streamshop up` and `streamshop stack …`: the local stack of real servers. */
+
 import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
+import { ensureCatalogTopics } from '@streamshop/command-service';
 import { loadConfig } from '@streamshop/config';
 import { COMPONENT_NAMES, type ComponentStatus, down, logFile, reset, StepError, status, up } from '@streamshop/stack';
 import { Command } from 'commander';
-import { ensureCatalogTopics } from './topics.command.ts';
+import { quietLogger } from './topics.command.ts';
 
 function table(rows: ComponentStatus[]): string {
   const head = ['COMPONENT', 'HEALTH', 'VERSION', 'PORT', 'PID', 'URL'];
@@ -40,7 +42,7 @@ export function upCommand(): Command {
       const config = loadConfig();
       const started = Date.now();
       await up(config);
-      const topics = await ensureCatalogTopics(config);
+      const topics = await ensureCatalogTopics(config, quietLogger());
       console.log(`✓ topics: ${topics.created.length} created, ${topics.verified.length} verified`);
       process.stdout.write(`\nstreamshop is up (${((Date.now() - started) / 1000).toFixed(1)}s):\n\n`);
       await printStatus(false);

@@ -1,9 +1,12 @@
 /** `streamshop topics …`: the topic catalog (schemas/src/topics.ts) made real on the broker. */
-import { type Config, loadConfig } from '@streamshop/config';
-import { describeTopics, type EnsureTopicsResult, ensureTopics, TopicMismatchError } from '@streamshop/schemas/topics';
-import { StepError } from '@streamshop/stack';
+import { ensureCatalogTopics } from '@streamshop/command-service';
+import { loadConfig } from '@streamshop/config';
+import { describeTopics } from '@streamshop/schemas/topics';
 import { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
+import { pino } from 'pino';
+
+/** The CLI prints its own lines; the library's logs only matter when something fails. */
+export const quietLogger = () => pino({ level: 'error' });
 
 export function topicsCommand(): Command {
   const topics = new Command('topics')
@@ -41,34 +44,9 @@ Examples:
     .description('Create missing topics and verify existing ones against the catalog; fails naming any mismatch')
     .option('--prefix <prefix>', 'topic name prefix', '')
     .action(async (opts: { prefix: string }) => {
-      const r = await ensureCatalogTopics(loadConfig(), opts.prefix);
+      const r = await ensureCatalogTopics(loadConfig(), quietLogger(), opts.prefix);
       for (const t of r.created) console.log(`created   ${t}`);
       for (const t of r.verified) console.log(`verified  ${t}`);
     });
   return topics;
-}
-
-/** Creates or verifies every catalog topic; errors name the fix (start the stack, or recreate a mismatched topic). */
-export async function ensureCatalogTopics(config: Config, prefix = ''): Promise<EnsureTopicsResult> {
-  const kafka = new Kafka({
-    clientId: `${config.kafka.clientId}-topics`,
-    brokers: config.kafka.brokers,
-    logLevel: logLevel.ERROR,
-  });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw new StepError(
-      `cannot reach Kafka at ${config.kafka.brokers.join(',')} (${(err as Error).message}); start it with \`npx streamshop stack up\` or set KAFKA_BROKERS`,
-    );
-  }
-  try {
-    return await ensureTopics(admin, { prefix });
-  } catch (err) {
-    if (err instanceof TopicMismatchError) throw new StepError(err.message);
-    throw err;
-  } finally {
-    await admin.disconnect();
-  }
 }

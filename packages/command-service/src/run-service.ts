@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { type Config, loadConfig } from '@streamshop/config';
 import { createKafka, type Runnable, runUntilSignal } from '@streamshop/eventsourcing-kafka';
-import { ensureTopics } from '@streamshop/schemas/topics';
+import { type EnsureTopicsResult, ensureTopics } from '@streamshop/schemas/topics';
 import { type Logger, pino } from 'pino';
 import type { ServiceOptions } from './service-wiring.ts';
 
@@ -17,15 +17,31 @@ export function isEntryPoint(moduleUrl: string): boolean {
 }
 
 /** Creates the catalog's topics that are missing, verifies the others; throws naming any mismatch. */
-export async function ensureCatalogTopics(config: Config, logger: Logger, prefix = ''): Promise<void> {
+/** A setup failure whose message already says what to do (the CLI prints it without a stack trace). */
+export class ServiceSetupError extends Error {
+  override name = 'ServiceSetupError';
+}
+
+/**
+ * Creates or verifies every topic of the catalog under `prefix`. Errors name the fix: start the stack or set
+ * KAFKA_BROKERS when Kafka is unreachable; `TopicMismatchError` lists any topic whose partitions or policy differ.
+ */
+export async function ensureCatalogTopics(config: Config, logger: Logger, prefix = ''): Promise<EnsureTopicsResult> {
   const admin = createKafka(
     { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-admin` },
     logger,
   ).admin();
-  await admin.connect();
   try {
-    const { created } = await ensureTopics(admin, { prefix });
-    if (created.length > 0) logger.info({ created }, 'topics created');
+    await admin.connect();
+  } catch (err) {
+    throw new ServiceSetupError(
+      `cannot reach Kafka at ${config.kafka.brokers.join(',')} (${(err as Error).message}); start it with \`npx streamshop stack up\` or set KAFKA_BROKERS`,
+    );
+  }
+  try {
+    const result = await ensureTopics(admin, { prefix });
+    if (result.created.length > 0) logger.info({ created: result.created }, 'topics created');
+    return result;
   } finally {
     await admin.disconnect();
   }
