@@ -25,9 +25,10 @@ import {
   type StateCodec,
   toSnapshot,
 } from './aggregates.ts';
+import { deadLetterRecord } from './dead-letter.ts';
 import type { CommandMeta, RecordMapping, StampedEvent } from './envelope.ts';
 import { partitionOffsets, readPartitionRange } from './kafka-io.ts';
-import { deadLetter, encodeOutgoing, type OutgoingRecord, sendGrouped } from './outgoing.ts';
+import { encodeOutgoing, type OutgoingRecord, sendGrouped } from './outgoing.ts';
 import type { Serde } from './serde.ts';
 import { type BatchContext, createTransactionalConsumer, type TopicPartition } from './transactional-consumer.ts';
 
@@ -118,6 +119,7 @@ export function createCommandProcessor<C, E, S>(options: CommandProcessorOptions
   const stateCodec = options.stateCodec ?? (jsonStateCodec as StateCodec<S>);
   const dedupeWindow = options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW;
   const partitions = new Map<number, PartitionState<S>>();
+  const groupId = options.groupId ?? service;
 
   async function rebuild({ partition, heartbeat }: BatchContext): Promise<PartitionState<S>> {
     const started = Date.now();
@@ -201,6 +203,14 @@ export function createCommandProcessor<C, E, S>(options: CommandProcessorOptions
     const out: { topic: string; message: Message }[] = [];
     const events: { topic: string; message: Message }[] = [];
     let newEvents = 0;
+    const sourceOf = (m: KafkaMessage) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key,
+      value: m.value,
+      headers: m.headers,
+    });
 
     for (const m of batch.messages) {
       let decoded: { command: C; meta: CommandMeta };
@@ -209,7 +219,7 @@ export function createCommandProcessor<C, E, S>(options: CommandProcessorOptions
         decoded = mapping.readCommand(await serde.decode(m.value));
       } catch (err) {
         logger.warn({ partition: batch.partition, offset: m.offset, err }, 'undecodable command sent to the DLQ');
-        out.push(deadLetter(topics.dlq, { ...ctx, offset: m.offset, key: m.key, value: m.value }, err, service));
+        out.push(await deadLetterRecord(serde, topics.dlq, sourceOf(m), err, groupId));
         continue;
       }
       const { command, meta } = decoded;
@@ -227,7 +237,7 @@ export function createCommandProcessor<C, E, S>(options: CommandProcessorOptions
           { partition: batch.partition, offset: m.offset, aggregateId: meta.aggregateId, err },
           'command handler threw; sent to the DLQ',
         );
-        out.push(deadLetter(topics.dlq, { ...ctx, offset: m.offset, key: m.key, value: m.value }, err, service));
+        out.push(await deadLetterRecord(serde, topics.dlq, sourceOf(m), err, groupId));
         continue;
       }
       if (outcome.kind === 'accepted' && outcome.events.length > 0) {
@@ -294,7 +304,7 @@ export function createCommandProcessor<C, E, S>(options: CommandProcessorOptions
   const runtime = createTransactionalConsumer({
     kafka,
     logger,
-    groupId: options.groupId ?? service,
+    groupId,
     topics: [topics.commands],
     transactionalId: ({ topic, partition }) => transactionalIdFor(service, topic, partition),
     consumer: options.consumer,

@@ -22,6 +22,17 @@ export {
   transactionalIdFor,
 } from './command-processor.ts';
 export {
+  DEAD_LETTER_RECORD,
+  type DeadLetter,
+  DeadLetterFormatError,
+  type DeadLetterSource,
+  deadLetterId,
+  deadLetterRecord,
+  describeError,
+  headersAsStrings,
+  readDeadLetter,
+} from './dead-letter.ts';
+export {
   type CommandMeta,
   type CommandReply,
   deterministicId,
@@ -41,7 +52,7 @@ export {
   partitionOffsets,
   readPartitionRange,
 } from './kafka-io.ts';
-export { deadLetter, type OutgoingRecord } from './outgoing.ts';
+export type { OutgoingRecord } from './outgoing.ts';
 export { createReactor, type Reactor, type ReactorOptions, type SourceRecord } from './reactor.ts';
 export type { DecodedRecord, Serde } from './serde.ts';
 export { type Runnable, runUntilSignal } from './shutdown.ts';

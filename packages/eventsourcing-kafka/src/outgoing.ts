@@ -1,6 +1,7 @@
 /**
  * Records a runtime produces besides its own events and replies: follow-up commands (encoded by the runtime's
  * serde) or records the caller already encoded. Shared by the command processor's `react` hook and the reactor.
+ * (Dead letters have their own module, `dead-letter.ts`.)
  */
 import type { IHeaders, Message, Transaction } from 'kafkajs';
 import type { Serde } from './serde.ts';
@@ -35,28 +36,4 @@ export async function sendGrouped(transaction: Transaction, records: { topic: st
     byTopic.set(topic, list);
   }
   return transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-}
-
-/** The DLQ record for something that could not be processed: original bytes, where it came from, and why. */
-export function deadLetter(
-  dlqTopic: string,
-  source: { topic: string; partition: number; offset: string; key: Buffer | null; value: Buffer | null },
-  error: unknown,
-  service: string,
-): { topic: string; message: Message } {
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return {
-    topic: dlqTopic,
-    message: {
-      key: source.key,
-      value: source.value,
-      headers: {
-        'dlq.source.topic': source.topic,
-        'dlq.source.partition': String(source.partition),
-        'dlq.source.offset': source.offset,
-        'dlq.error': reason.slice(0, 2000),
-        'dlq.service': service,
-      },
-    },
-  };
 }

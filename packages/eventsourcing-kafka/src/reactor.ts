@@ -6,7 +6,8 @@
  */
 import type { ConsumerConfig, Kafka, Message } from 'kafkajs';
 import { type Logger, pino } from 'pino';
-import { deadLetter, encodeOutgoing, type OutgoingRecord, sendGrouped } from './outgoing.ts';
+import { deadLetterRecord } from './dead-letter.ts';
+import { encodeOutgoing, type OutgoingRecord, sendGrouped } from './outgoing.ts';
 import type { DecodedRecord, Serde } from './serde.ts';
 import { createTransactionalConsumer } from './transactional-consumer.ts';
 
@@ -45,11 +46,12 @@ export interface Reactor {
 export function createReactor(options: ReactorOptions): Reactor {
   const { kafka, service, serde } = options;
   const dlqTopic = options.dlqTopic ?? 'commerce.dlq';
+  const groupId = options.groupId ?? service;
   const logger = (options.logger ?? pino({ name: service })).child({ service, reactor: true });
   return createTransactionalConsumer({
     kafka,
     logger,
-    groupId: options.groupId ?? service,
+    groupId,
     topics: options.topics,
     transactionalId: ({ topic, partition }) => `${service}-${topic}-${partition}`,
     consumer: options.consumer,
@@ -74,7 +76,7 @@ export function createReactor(options: ReactorOptions): Reactor {
               { topic: batch.topic, partition: batch.partition, offset: m.offset, err },
               'record sent to the DLQ',
             );
-            out.push(deadLetter(dlqTopic, { ...source, value: m.value }, err, service));
+            out.push(await deadLetterRecord(serde, dlqTopic, { ...source, value: m.value }, err, groupId));
             continue;
           }
           for (const record of records) out.push(await encodeOutgoing(serde, record));

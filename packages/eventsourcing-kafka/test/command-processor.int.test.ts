@@ -2,6 +2,7 @@ import { createNamespace, type Namespace } from '@streamshop/testkit';
 import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandProcessor, RebuildInfo } from '../src/command-processor.ts';
+import { DEAD_LETTER_RECORD, readDeadLetter } from '../src/dead-letter.ts';
 import { eventIdFor } from '../src/envelope.ts';
 import {
   type Collected,
@@ -142,14 +143,28 @@ describe('command processor', () => {
     await eventually(() => expect(eventsOf('acc-e')).toHaveLength(1));
     await eventually(() => expect(out.of(topics.dlq).filter((r) => r.key === 'acc-e')).toHaveLength(2));
     const [dead, incomplete] = out.of(topics.dlq).filter((r) => r.key === 'acc-e');
-    expect(dead!.raw).toEqual(garbage);
     expect(dead!.headers).toMatchObject({
       'dlq.source.topic': topics.commands,
       'dlq.source.partition': String(sent!.partition),
       'dlq.source.offset': sent!.baseOffset,
+      'dlq.group': `${ns.id}-counter`,
     });
-    expect(dead!.headers['dlq.error']).toMatch(/not a JSON test record/);
-    expect(incomplete!.headers['dlq.error']).toMatch(/missing or empty commandId/);
+    // The value is a DeadLetter record (through the runtime's serde) carrying the original bytes and coordinates.
+    expect(dead!.type).toBe(DEAD_LETTER_RECORD);
+    const { id, deadLetter } = await readDeadLetter(jsonTestSerde, { value: dead!.raw, headers: dead!.headers });
+    expect(deadLetter).toMatchObject({
+      sourceTopic: topics.commands,
+      sourcePartition: sent!.partition,
+      sourceOffset: Number(sent!.baseOffset),
+      key: Buffer.from('acc-e'),
+      value: garbage,
+      consumerGroup: `${ns.id}-counter`,
+    });
+    expect(deadLetter.error).toMatch(/not a JSON test record/);
+    expect(dead!.headers['dlq.id']).toBe(id);
+    const second = await readDeadLetter(jsonTestSerde, { value: incomplete!.raw, headers: incomplete!.headers });
+    expect(second.deadLetter.value).toEqual(missingFields);
+    expect(second.deadLetter.error).toMatch(/missing or empty commandId/);
   });
 
   it('rebuilds state from snapshot + tail after a restart, and the next command gets the next version', async () => {

@@ -1,6 +1,7 @@
 import { createNamespace, type Namespace } from '@streamshop/testkit';
 import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDeadLetter } from '../src/dead-letter.ts';
 import { deterministicId } from '../src/envelope.ts';
 import { createReactor, type Reactor } from '../src/reactor.ts';
 import { collect, eventually, fastConsumer, testLogger } from './counter.fixture.ts';
@@ -81,7 +82,17 @@ describe('reactor', () => {
       commandId: deterministicId('MarkStockReserved', 'e-1'),
       aggregateId: 'order-1',
     });
-    expect(out.of(topics.dlq)[0]!.headers['dlq.source.topic']).toBe(topics.input);
+    const dead = out.of(topics.dlq)[0]!;
+    expect(dead.key).toBe('sku-1');
+    expect(dead.headers).toMatchObject({ 'dlq.source.topic': topics.input, 'dlq.group': `${ns.id}-saga` });
+    const { deadLetter } = await readDeadLetter(jsonTestSerde, { value: dead.raw, headers: dead.headers });
+    expect(deadLetter).toMatchObject({
+      sourceTopic: topics.input,
+      key: Buffer.from('sku-1'),
+      value: Buffer.from('garbage'),
+      consumerGroup: `${ns.id}-saga`,
+    });
+    expect(deadLetter.error).toMatch(/not a JSON test record/);
     const admin = await ns.admin();
     const end = await admin.fetchTopicOffsets(topics.input);
     await eventually(async () => {
