@@ -100,6 +100,61 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, { error: 'expected a Stripe secret key (sk_test_…)' })
     .default('sk_test_streamshop'),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9_]+$/, { error: 'expected a Stripe webhook signing secret (whsec_…)' })
+    .default('whsec_streamshop_local'),
+  GATEWAY_PORT: port(18080),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_STATIC_DIR: z.string().min(1).optional(),
+  GATEWAY_CORS_ORIGINS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/]+$/.test(o)), {
+      error: 'expected a comma-separated list of origins (e.g. http://localhost:5173,https://shop.example.com)',
+    })
+    .optional(),
+  GATEWAY_COMMAND_TIMEOUT_MS: millis(5_000),
+  GATEWAY_BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'expected a size in bytes' })
+    .int({ error: 'expected a whole number of bytes' })
+    .min(1024, { error: 'expected at least 1024 bytes' })
+    .default(64 * 1024),
+  GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(600),
+  GATEWAY_COMMAND_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(60),
+  GATEWAY_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(20),
+  CLERK_JWT_KEY: z
+    .string()
+    .refine((s) => s.includes('-----BEGIN PUBLIC KEY-----'), {
+      error: 'expected a PEM public key (-----BEGIN PUBLIC KEY-----…)',
+    })
+    .optional(),
+  CLERK_SECRET_KEY: z
+    .string()
+    .regex(/^sk_(test|live)_[A-Za-z0-9]+$/, { error: 'expected a Clerk secret key (sk_test_…)' })
+    .optional(),
+  CLERK_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_[A-Za-z0-9=_-]+$/, { error: 'expected a Clerk publishable key (pk_test_…)' })
+    .optional(),
+  CLERK_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, { error: 'expected a Clerk (Svix) webhook signing secret (whsec_…)' })
+    .optional(),
+  CLERK_AUTHORIZED_PARTIES: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .optional(),
 });
 
 export interface Config {
@@ -120,7 +175,34 @@ export interface Config {
   mongo: { url: string; database: string };
   redis: { url: string };
   registry: { url: string };
-  stripe: { apiBase: string; secretKey: string };
+  stripe: {
+    apiBase: string;
+    secretKey: string;
+    /** Signing secret of the Stripe webhook endpoint (the local default signs the test-mode webhooks we emit). */
+    webhookSecret: string;
+  };
+  gateway: {
+    port: number;
+    host: string;
+    /** The built storefront to serve at `/` (SPA fallback), or undefined to serve only the API. */
+    staticDir: string | undefined;
+    /** Origins allowed by CORS; default: the Vite dev server's outside production, none in production. */
+    corsOrigins: string[];
+    /** How long a command waits for its reply before the gateway answers 202 pending. */
+    commandTimeoutMs: number;
+    bodyLimitBytes: number;
+    /** Requests per minute per client: everything, commands (POST/PUT/DELETE under /api), dev logins. */
+    rateLimit: { perMinute: number; commandsPerMinute: number; loginsPerMinute: number };
+  };
+  /** Clerk: session tokens (networkless with jwtKey, else JWKS via secretKey), and the user webhooks. */
+  clerk: {
+    jwtKey: string | undefined;
+    secretKey: string | undefined;
+    publishableKey: string | undefined;
+    webhookSecret: string | undefined;
+    /** Origins allowed in a session token's `azp` (undefined: not checked). */
+    authorizedParties: string[] | undefined;
+  };
   orders: {
     /** How long an order may wait for its payment once every line is reserved (the decider's payment deadline). */
     paymentTimeoutMs: number;
@@ -194,7 +276,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ? `http://127.0.0.1:${ports.registry}`
           : `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`),
     },
-    stripe: { apiBase: e.STRIPE_API_BASE ?? `http://127.0.0.1:${ports.stripeMock}`, secretKey: e.STRIPE_SECRET_KEY },
+    stripe: {
+      apiBase: e.STRIPE_API_BASE ?? `http://127.0.0.1:${ports.stripeMock}`,
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    },
+    gateway: {
+      port: e.GATEWAY_PORT,
+      host: e.GATEWAY_HOST,
+      staticDir: e.GATEWAY_STATIC_DIR,
+      corsOrigins:
+        e.GATEWAY_CORS_ORIGINS ??
+        (e.STREAMSHOP_ENV === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173']),
+      commandTimeoutMs: e.GATEWAY_COMMAND_TIMEOUT_MS,
+      bodyLimitBytes: e.GATEWAY_BODY_LIMIT_BYTES,
+      rateLimit: {
+        perMinute: e.GATEWAY_RATE_LIMIT_PER_MINUTE,
+        commandsPerMinute: e.GATEWAY_COMMAND_RATE_LIMIT_PER_MINUTE,
+        loginsPerMinute: e.GATEWAY_LOGIN_RATE_LIMIT_PER_MINUTE,
+      },
+    },
+    clerk: {
+      jwtKey: e.CLERK_JWT_KEY?.replace(/\\n/g, '\n'),
+      secretKey: e.CLERK_SECRET_KEY,
+      publishableKey: e.CLERK_PUBLISHABLE_KEY,
+      webhookSecret: e.CLERK_WEBHOOK_SECRET,
+      authorizedParties: e.CLERK_AUTHORIZED_PARTIES,
+    },
     orders: { paymentTimeoutMs: e.ORDER_PAYMENT_TIMEOUT_MS, reservationTtlMs: e.ORDER_RESERVATION_TTL_MS },
     timers: { intervalMs: e.TIMER_INTERVAL_MS },
   };
