@@ -39,6 +39,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('points PayPal at the local sandbox unless PAYPAL_API_BASE is given', () => {
+    const d = loadConfig({});
+    expect(d.paypal.apiBase).toBe(`http://127.0.0.1:${STACK_DEFAULT_PORTS.paypalSandbox}`);
+    expect(d.stack.paypalSandboxWebhookUrl).toBeUndefined();
+    expect(loadConfig({ STREAMSHOP_PAYPAL_SANDBOX_PORT: '28090' }).paypal.apiBase).toBe('http://127.0.0.1:28090');
+    const live = loadConfig({ PAYPAL_API_BASE: 'https://api-m.paypal.com', PAYPAL_WEBHOOK_ID: '1JE4291016473214C' });
+    expect(live.paypal).toMatchObject({ apiBase: 'https://api-m.paypal.com', webhookId: '1JE4291016473214C' });
+    expect(() => loadConfig({ PAYPAL_SANDBOX_WEBHOOK_URL: 'nope' })).toThrow(/PAYPAL_SANDBOX_WEBHOOK_URL="nope"/);
+  });
+
   it('treats MONGODB_URL as an external server', () => {
     const c = loadConfig({ MONGODB_URL: 'mongodb://db.internal:27017/' });
     expect(c.stack.externalMongo).toBe(true);

@@ -13,6 +13,7 @@ export const STACK_DEFAULT_PORTS = {
   redis: 16379,
   registry: 18081,
   stripeMock: 12211,
+  paypalSandbox: 18090,
 } as const;
 
 const port = (fallback: number) =>
@@ -82,6 +83,8 @@ const EnvSchema = z.object({
   STREAMSHOP_REGISTRY_PORT: port(STACK_DEFAULT_PORTS.registry),
   STREAMSHOP_REGISTRY_JAVA_HOME: z.string().min(1).optional(),
   STREAMSHOP_STRIPE_MOCK_PORT: port(STACK_DEFAULT_PORTS.stripeMock),
+  STREAMSHOP_PAYPAL_SANDBOX_PORT: port(STACK_DEFAULT_PORTS.paypalSandbox),
+  PAYPAL_SANDBOX_WEBHOOK_URL: urlWith(['http:', 'https:'], 'http://127.0.0.1:18080/webhooks/paypal').optional(),
   STREAMSHOP_KEEP_STACK: bool.default(false),
   KAFKA_BROKERS: brokerList.optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('streamshop'),
@@ -100,6 +103,19 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, { error: 'expected a Stripe secret key (sk_test_…)' })
     .default('sk_test_streamshop'),
+  PAYPAL_API_BASE: urlWith(['http:', 'https:'], 'https://api-m.sandbox.paypal.com').optional(),
+  PAYPAL_CLIENT_ID: z
+    .string()
+    .min(1, { error: 'expected the PayPal REST app client id' })
+    .default('streamshop-sandbox'),
+  PAYPAL_CLIENT_SECRET: z
+    .string()
+    .min(1, { error: 'expected the PayPal REST app secret' })
+    .default('streamshop-sandbox-secret'),
+  PAYPAL_WEBHOOK_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, { error: 'expected the PayPal webhook id (e.g. 1JE4291016473214C)' })
+    .default('WH-STREAMSHOP-SANDBOX'),
   STRIPE_WEBHOOK_SECRET: z
     .string()
     .regex(/^whsec_[A-Za-z0-9_]+$/, { error: 'expected a Stripe webhook signing secret (whsec_…)' })
@@ -170,6 +186,8 @@ export interface Config {
     registryJavaHome: string | undefined;
     /** True when MONGODB_URL was given: the stack then uses that server and starts none. */
     externalMongo: boolean;
+    /** Where the local PayPal sandbox POSTs its webhooks (e.g. the gateway's /webhooks/paypal); undefined = none. */
+    paypalSandboxWebhookUrl: string | undefined;
   };
   kafka: { brokers: string[]; clientId: string };
   mongo: { url: string; database: string };
@@ -181,6 +199,8 @@ export interface Config {
     /** Signing secret of the Stripe webhook endpoint (the local default signs the test-mode webhooks we emit). */
     webhookSecret: string;
   };
+  /** PayPal REST (Orders v2, webhook verification); the default base is the local sandbox of the stack. */
+  paypal: { apiBase: string; clientId: string; clientSecret: string; webhookId: string };
   gateway: {
     port: number;
     host: string;
@@ -243,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis: e.STREAMSHOP_REDIS_PORT,
     registry: e.STREAMSHOP_REGISTRY_PORT,
     stripeMock: e.STREAMSHOP_STRIPE_MOCK_PORT,
+    paypalSandbox: e.STREAMSHOP_PAYPAL_SANDBOX_PORT,
   };
   return {
     env: e.STREAMSHOP_ENV,
@@ -255,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kafkaHeap: e.STREAMSHOP_KAFKA_HEAP,
       registryJavaHome: e.STREAMSHOP_REGISTRY_JAVA_HOME,
       externalMongo: e.MONGODB_URL !== undefined,
+      paypalSandboxWebhookUrl: e.PAYPAL_SANDBOX_WEBHOOK_URL,
     },
     kafka: { brokers: e.KAFKA_BROKERS ?? [`127.0.0.1:${ports.kafka}`], clientId: e.KAFKA_CLIENT_ID },
     mongo: {
@@ -280,6 +302,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBase: e.STRIPE_API_BASE ?? `http://127.0.0.1:${ports.stripeMock}`,
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    },
+    paypal: {
+      apiBase: e.PAYPAL_API_BASE ?? `http://127.0.0.1:${ports.paypalSandbox}`,
+      clientId: e.PAYPAL_CLIENT_ID,
+      clientSecret: e.PAYPAL_CLIENT_SECRET,
+      webhookId: e.PAYPAL_WEBHOOK_ID,
     },
     gateway: {
       port: e.GATEWAY_PORT,
