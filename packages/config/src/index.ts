@@ -116,6 +116,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]+$/, { error: 'expected the PayPal webhook id (e.g. 1JE4291016473214C)' })
     .default('WH-STREAMSHOP-SANDBOX'),
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, { error: 'expected a Stripe publishable key (pk_test_…)' })
+    .optional(),
   STRIPE_WEBHOOK_SECRET: z
     .string()
     .regex(/^whsec_[A-Za-z0-9_]+$/, { error: 'expected a Stripe webhook signing secret (whsec_…)' })
@@ -198,6 +202,8 @@ export interface Config {
     secretKey: string;
     /** Signing secret of the Stripe webhook endpoint (the local default signs the test-mode webhooks we emit). */
     webhookSecret: string;
+    /** For Stripe Elements in the storefront (undefined: the storefront offers only the test-mode payment). */
+    publishableKey: string | undefined;
   };
   /** PayPal REST (Orders v2, webhook verification); the default base is the local sandbox of the stack. */
   paypal: { apiBase: string; clientId: string; clientSecret: string; webhookId: string };
@@ -302,6 +308,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBase: e.STRIPE_API_BASE ?? `http://127.0.0.1:${ports.stripeMock}`,
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      publishableKey: e.STRIPE_PUBLISHABLE_KEY,
     },
     paypal: {
       apiBase: e.PAYPAL_API_BASE ?? `http://127.0.0.1:${ports.paypalSandbox}`,
