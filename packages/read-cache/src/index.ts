@@ -1,1 +1,10 @@
-export {};
+export { isUnknownRevisionKey, READ_MODEL_NAMES, type ReadModelName, readModelKeys, UNKNOWN_REVISION } from './keys.ts';
+export {
+  type ChangeNotice,
+  type ControlNotice,
+  createReadCache,
+  type ReadCache,
+  type ReadCacheOptions,
+  type ReadCacheStats,
+  type Subscription,
+} from './read-cache.ts';
