@@ -3,7 +3,7 @@ import type { Config } from '@streamshop/config';
 import type { StackPaths } from './paths.ts';
 import type { Say } from './steps.ts';
 
-export type ComponentName = 'kafka' | 'mongodb' | 'redis' | 'registry' | 'stripe-mock';
+export type ComponentName = 'kafka' | 'mongodb' | 'redis' | 'registry' | 'stripe-mock' | 'paypal-sandbox';
 
 export interface StackContext {
   config: Config;
@@ -27,6 +27,8 @@ export interface Component {
   url(ctx: StackContext): string;
   /** False when the server is provided from outside (e.g. MONGODB_URL) and we neither start nor stop it. */
   managed(ctx: StackContext): boolean;
+  /** A process of our own with no upstream image: it runs on the host in the docker stack too. */
+  hostProcess?: boolean;
   /** Downloads and builds whatever is missing under .stack/ (idempotent, prints each step). */
   prepare(ctx: StackContext): Promise<void>;
   /** Starts the server detached; returns its pid. */

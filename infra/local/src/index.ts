@@ -5,6 +5,13 @@ export { APICURIO_VERSION } from './components/registry.ts';
 export { STRIPE_MOCK_VERSION } from './components/stripe-mock.ts';
 export { repoRoot, stackPaths } from './paths.ts';
 export {
+  createPayPalSandbox,
+  PAYPAL_SANDBOX_VERSION,
+  type PayPalSandbox,
+  type PayPalSandboxOptions,
+  type WebhookDelivery,
+} from './paypal-sandbox/server.ts';
+export {
   COMPONENT_NAMES,
   COMPONENTS,
   type ComponentStatus,

@@ -10,6 +10,7 @@ import type { Config } from '@streamshop/config';
 import type { Component, ComponentName, StackContext } from './component.ts';
 import { kafka } from './components/kafka.ts';
 import { mongodb } from './components/mongodb.ts';
+import { paypalSandbox } from './components/paypal-sandbox.ts';
 import { redis } from './components/redis.ts';
 import { registry } from './components/registry.ts';
 import { stripeMock } from './components/stripe-mock.ts';
@@ -18,7 +19,7 @@ import { stackPaths } from './paths.ts';
 import { isOurs, pidAlive, readPid, stopProcess } from './processes.ts';
 import { defaultSay, type Say, StepError, waitFor } from './steps.ts';
 
-export const COMPONENTS: readonly Component[] = [kafka, mongodb, redis, registry, stripeMock];
+export const COMPONENTS: readonly Component[] = [kafka, mongodb, redis, registry, stripeMock, paypalSandbox];
 export const COMPONENT_NAMES = COMPONENTS.map((c) => c.name);
 
 export interface ComponentStatus {
@@ -106,7 +107,12 @@ export async function up(config: Config, opts: { say?: Say; only?: string[] } = 
   const ctx = stackContext(config, opts.say);
   if (config.stack.mode === 'docker') {
     await dockerUp(ctx);
-    for (const c of select(opts.only)) await waitFor(c.name, () => c.probe(ctx), c.startTimeoutMs);
+    const host = select(opts.only).filter((c) => c.hostProcess);
+    for (const c of select(opts.only).filter((x) => !x.hostProcess)) {
+      await waitFor(c.name, () => c.probe(ctx), c.startTimeoutMs);
+    }
+    for (const d of [ctx.paths.run, ctx.paths.logs]) mkdirSync(d, { recursive: true });
+    for (const c of host) await upOne(c, ctx);
     return { started: select(opts.only).map((c) => c.name), alreadyRunning: [] };
   }
   for (const d of [
@@ -140,7 +146,10 @@ export async function up(config: Config, opts: { say?: Say; only?: string[] } = 
 
 export async function down(config: Config, opts: { say?: Say; only?: string[] } = {}): Promise<void> {
   const ctx = stackContext(config, opts.say);
-  if (config.stack.mode === 'docker') return dockerDown(ctx);
+  if (config.stack.mode === 'docker') {
+    for (const c of select(opts.only).filter((x) => x.hostProcess)) await stopProcess(ctx.paths.run, c.name);
+    return dockerDown(ctx);
+  }
   // Stop dependants first: the registry keeps nothing in Kafka, but stopping Kafka last lets clients finish.
   const order = select(opts.only).reverse();
   await Promise.all(

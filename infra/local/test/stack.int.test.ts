@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const bin = join(repoRoot(), 'packages', 'cli', 'bin', 'streamshop.js');
 
 describe('streamshop stack', () => {
-  it('status --json lists the five components healthy, with versions, urls, ports and pids', async () => {
+  it('status --json lists the six components healthy, with versions, urls, ports and pids', async () => {
     const { stdout } = await run(process.execPath, [bin, 'stack', 'status', '--json']);
     const rows = JSON.parse(stdout) as {
       component: string;
@@ -23,7 +23,14 @@ describe('streamshop stack', () => {
       pid: number | null;
       healthy: boolean;
     }[];
-    expect(rows.map((r) => r.component).sort()).toEqual(['kafka', 'mongodb', 'redis', 'registry', 'stripe-mock']);
+    expect(rows.map((r) => r.component).sort()).toEqual([
+      'kafka',
+      'mongodb',
+      'paypal-sandbox',
+      'redis',
+      'registry',
+      'stripe-mock',
+    ]);
     for (const row of rows) {
       expect(row, row.component).toMatchObject({ healthy: true });
       expect(row.version, `${row.component} version`).toBeTruthy();
@@ -35,6 +42,7 @@ describe('streamshop stack', () => {
     expect(byName.redis!.url).toMatch(/^redis:\/\//);
     expect(byName.registry!.url).toMatch(/\/apis\/ccompat\/v7$/);
     expect(byName['stripe-mock']!.url).toMatch(/^http:\/\//);
+    expect(byName['paypal-sandbox']!.url).toMatch(/^http:\/\//);
   });
 
   it('up on a running stack is a no-op', async () => {
