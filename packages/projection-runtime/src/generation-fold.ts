@@ -1,0 +1,248 @@
+/**
+ * The projection loop, written once: one consumer group folding its topics into one generation's collection.
+ *
+ * Per fetched batch (one partition): decode the records, load the documents their events target, fold purely
+ * (`foldBatch`), write the changed documents in one `bulkWrite`, dead-letter what could not be decoded or
+ * applied, drop the cache entries of every targeted document, announce the changes, and only then commit the
+ * consumer offset. Offsets after writes: a crash anywhere before the commit replays the batch, and the version
+ * guard skips what was already written, so a worker killed at any instant ends like a clean fold from zero.
+ *
+ * Cache entries are dropped for every document a batch targets, not only the ones it changed: after a crash the
+ * replayed events are all skipped (nothing changes), and the entries a crashed run left stale still go.
+ */
+import { deadLetterRecord, type EventMeta, type Serde, typedRecordMapping } from '@streamshop/eventsourcing-kafka';
+import type { ReadCache } from '@streamshop/read-cache';
+import { logicalTopic, type TopicName, topicName } from '@streamshop/schemas/topics';
+import type { Batch, Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
+import type { Db, Document } from 'mongodb';
+import type { Logger } from 'pino';
+import {
+  generationCollection,
+  type ProjectedEvent,
+  type ProjectionDefinition,
+  type ReadModelDocument,
+} from './definition.ts';
+import { foldBatch, lookups } from './fold.ts';
+import { loadDocuments, WriteConflict, writeDocuments } from './store.ts';
+
+export interface FoldDeps {
+  kafka: Kafka;
+  serde: Serde;
+  db: Db;
+  cache: ReadCache | null;
+  logger: Logger;
+  /** Topic name prefix of the deployment ('' in production). */
+  prefix: string;
+}
+
+export interface BatchReport {
+  topic: string;
+  partition: number;
+  /** Next offset to read in this partition. */
+  position: string;
+  records: number;
+  applied: number;
+  skipped: number;
+  deadLettered: number;
+}
+
+export interface GenerationFoldOptions<D extends ReadModelDocument> {
+  definition: ProjectionDefinition<D>;
+  generation: number;
+  groupId: string;
+  /** Whether this fold feeds the active generation (only then are change notices published). */
+  isActive(): boolean;
+  /** Point-in-time copies skip events that occurred at or after this instant. */
+  until?: number;
+  onBatch?(report: BatchReport): void;
+  onDeadLetter?(message: string): void;
+  consumer?: Partial<Omit<ConsumerConfig, 'groupId' | 'readUncommitted'>>;
+}
+
+export interface GenerationFold {
+  start(): Promise<void>;
+  /** Finishes the in-flight batch (its offset commits) and leaves the group. */
+  stop(): Promise<void>;
+  /** Next offset per `topic:partition` this fold has committed since it started. */
+  readonly positions: ReadonlyMap<string, bigint>;
+  readonly groupId: string;
+}
+
+const mapping = typedRecordMapping({ replyType: 'streamshop.commerce.CommandReply' });
+const MAX_CONFLICT_RETRIES = 20;
+
+export function createGenerationFold<D extends ReadModelDocument>(
+  deps: FoldDeps,
+  options: GenerationFoldOptions<D>,
+): GenerationFold {
+  const { definition, generation, groupId } = options;
+  const logger = deps.logger.child({ projection: definition.model, generation });
+  const collection = deps.db.collection<Document>(generationCollection(definition.collection, generation));
+  const dlqTopic = topicName('commerce.dlq', deps.prefix);
+  const positions = new Map<string, bigint>();
+  let consumer: Consumer | undefined;
+  let producer: Producer | undefined;
+
+  function toEvent(batch: Batch, m: Batch['messages'][number], decoded: { type: string; value: unknown }) {
+    const { event, meta } = mapping.readEvent(decoded) as { event: { type: string; value: object }; meta: EventMeta };
+    const topic = logicalTopic(batch.topic, deps.prefix) as TopicName;
+    return {
+      topic,
+      type: event.type,
+      value: event.value as Record<string, unknown>,
+      meta,
+      partition: batch.partition,
+      offset: m.offset,
+      timestamp: Number(m.timestamp),
+    } satisfies ProjectedEvent;
+  }
+
+  async function processBatch(batch: Batch): Promise<BatchReport> {
+    const dead: { message: Batch['messages'][number]; error: Error }[] = [];
+    const events: ProjectedEvent[] = [];
+    const byOffset = new Map<string, Batch['messages'][number]>();
+    for (const m of batch.messages) {
+      byOffset.set(m.offset, m);
+      try {
+        if (m.value === null) throw new Error('record has no value');
+        const event = toEvent(batch, m, await deps.serde.decode(m.value));
+        const occurredAt = Number(event.meta.occurredAt);
+        if (options.until !== undefined && occurredAt >= options.until) continue;
+        events.push(event);
+      } catch (err) {
+        dead.push({ message: m, error: err instanceof Error ? err : new Error(String(err)) });
+      }
+    }
+
+    // Fold and write; a write conflict (another instance changed a document) folds again from fresh documents.
+    let fold = foldBatch(definition, [], []);
+    for (let attempt = 0; ; attempt++) {
+      const { ids, byField } = lookups(definition, events);
+      const loaded = await loadDocuments<D>(collection, ids, byField);
+      fold = foldBatch(definition, loaded, events);
+      try {
+        await writeDocuments(collection, fold.writes);
+        break;
+      } catch (err) {
+        if (!(err instanceof WriteConflict) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        logger.debug({ err, attempt }, 'write conflict; folding the batch again');
+      }
+    }
+    for (const { event, error } of fold.failures) {
+      const message = byOffset.get(event.offset);
+      if (message) dead.push({ message, error });
+    }
+
+    if (dead.length > 0) {
+      producer ??= deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      const messages = [];
+      for (const { message, error } of dead) {
+        logger.warn(
+          { topic: batch.topic, partition: batch.partition, offset: message.offset, err: error },
+          'event sent to the DLQ; continuing',
+        );
+        const record = await deadLetterRecord(
+          deps.serde,
+          dlqTopic,
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key ?? null,
+            value: message.value ?? null,
+            headers: message.headers ?? {},
+          },
+          error,
+          groupId,
+        );
+        messages.push(record.message);
+        options.onDeadLetter?.(`${batch.topic}[${batch.partition}]@${message.offset}: ${error.message}`);
+      }
+      await producer.send({ topic: dlqTopic, messages, acks: -1 });
+    }
+
+    if (deps.cache && fold.touched.size > 0) {
+      const entries = [];
+      for (const [id, doc] of fold.touched) {
+        entries.push(...(definition.cacheEntries ? definition.cacheEntries(doc) : [{ kind: 'id', id }]));
+      }
+      await deps.cache.invalidate(definition.model, generation, entries);
+      if (fold.writes.size > 0 && options.isActive()) {
+        const changes = [...fold.writes.values()].map(({ doc }) =>
+          definition.notice ? definition.notice(doc) : { id: doc._id },
+        );
+        await deps.cache.publishChanges(definition.model, { model: definition.model, generation, changes });
+      }
+    }
+    return {
+      topic: batch.topic,
+      partition: batch.partition,
+      position: (BigInt(batch.lastOffset()) + 1n).toString(),
+      records: batch.messages.length,
+      applied: fold.applied,
+      skipped: fold.skipped,
+      deadLettered: dead.length,
+    };
+  }
+
+  return {
+    groupId,
+    positions,
+    async start() {
+      const indexes = definition.indexes;
+      if (indexes.length > 0) await collection.createIndexes([...indexes]);
+      consumer = deps.kafka.consumer({
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        allowAutoTopicCreation: false,
+        maxBytesPerPartition: 4 * 1024 * 1024,
+        ...options.consumer,
+        groupId,
+        readUncommitted: false,
+      });
+      // Batches holding only transaction markers (or aborted records) never reach eachBatch; kafkajs moves past
+      // them itself. Count them as read, or a rebuild would wait forever for the last commit marker.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        if (payload.batchSize !== 0) return;
+        const key = `${payload.topic}:${payload.partition}`;
+        const next = BigInt(payload.lastOffset) + 1n;
+        if ((positions.get(key) ?? -1n) < next) positions.set(key, next);
+      });
+      await consumer.connect();
+      for (const t of definition.topics)
+        await consumer.subscribe({ topic: topicName(t, deps.prefix), fromBeginning: true });
+      const c = consumer;
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isStale, isRunning }) => {
+          if (isStale() || !isRunning()) return;
+          const report = batch.isEmpty()
+            ? {
+                topic: batch.topic,
+                partition: batch.partition,
+                position: (BigInt(batch.lastOffset()) + 1n).toString(),
+                records: 0,
+                applied: 0,
+                skipped: 0,
+                deadLettered: 0,
+              }
+            : await processBatch(batch);
+          if (isStale()) return;
+          await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: report.position }]);
+          if (!batch.isEmpty()) resolveOffset(batch.lastOffset());
+          positions.set(`${batch.topic}:${batch.partition}`, BigInt(report.position));
+          options.onBatch?.(report);
+          await heartbeat();
+        },
+      });
+    },
+    async stop() {
+      await consumer?.disconnect();
+      consumer = undefined;
+      await producer?.disconnect();
+      producer = undefined;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { given, projected } from '@streamshop/projection-runtime';
+import { describe, expect, it } from 'vitest';
+import { ordersProjection } from './orders.projection.ts';
+
+const EUR = (amount: number) => ({ amount, currency: 'EUR' });
+const address = {
+  name: 'Sam',
+  line1: '1 Rue',
+  line2: null,
+  postalCode: '75001',
+  city: 'Paris',
+  region: null,
+  country: 'FR',
+};
+const e = (type: string, value: object, version: number, at = 1_000 * version) =>
+  projected('orders.events', `streamshop.orders.${type}`, value, { aggregateId: 'o1', version, at });
+const placed = e(
+  'OrderPlaced',
+  {
+    customerId: 'c1',
+    lines: [
+      { sku: 'A', quantity: 2, unitPrice: EUR(500) },
+      { sku: 'B', quantity: 1, unitPrice: EUR(250) },
+    ],
+    shippingAddress: address,
+    currency: 'EUR',
+    total: EUR(1250),
+    paymentProvider: 'stripe',
+  },
+  1,
+);
+
+describe('orders projection', () => {
+  it('places an order with pending lines and a first timeline entry', () => {
+    const doc = given(ordersProjection, placed).doc('o1');
+    expect(doc).toMatchObject({ status: 'placed', customerId: 'c1', total: EUR(1250), version: 1, placedAt: 1000 });
+    expect(doc?.lines.map((l) => l.reservation)).toEqual(['pending', 'pending']);
+    expect(doc?.timeline).toEqual([{ status: 'placed', at: 1000, event: 'OrderPlaced', version: 1 }]);
+  });
+
+  it('is reserved only when every line is, then follows payment to confirmation with times', () => {
+    const t = given(
+      ordersProjection,
+      placed,
+      e('OrderLineReserved', { line: 0, sku: 'A', quantity: 2 }, 2),
+      e('OrderLineReserved', { line: 1, sku: 'B', quantity: 1 }, 3),
+      e('OrderPaymentRequested', { paymentId: 'p1', provider: 'stripe', amount: EUR(1250), deadline: 99 }, 4),
+      e('OrderPaid', { paymentId: 'p1', amount: EUR(1250), providerReference: 'pi_1' }, 5),
+      e('OrderConfirmed', {}, 6),
+    );
+    const doc = t.doc('o1');
+    expect(doc?.status).toBe('confirmed');
+    expect(doc?.timeline.map((s) => [s.status, s.at])).toEqual([
+      ['placed', 1000],
+      ['reserved', 3000],
+      ['payment_requested', 4000],
+      ['paid', 5000],
+      ['confirmed', 6000],
+    ]);
+    expect(doc?.payment).toMatchObject({ paymentId: 'p1', status: 'paid', providerReference: 'pi_1' });
+    expect(doc?.version).toBe(6);
+  });
+
+  it('records a rejected line and the cancellation that follows', () => {
+    const doc = given(
+      ordersProjection,
+      placed,
+      e('OrderLineRejected', { line: 1, sku: 'B', quantity: 1, reason: 'out_of_stock' }, 2),
+      e('OrderCancelled', { reason: 'out_of_stock', by: 'system' }, 3),
+    ).doc('o1');
+    expect(doc?.lines[1]).toMatchObject({ reservation: 'rejected', rejectionReason: 'out_of_stock' });
+    expect(doc?.status).toBe('cancelled');
+    expect(doc?.cancellation).toEqual({ reason: 'out_of_stock', by: 'system' });
+  });
+
+  it('skips an event it has already applied (the version guard)', () => {
+    const reserved = e('OrderLineReserved', { line: 0, sku: 'A', quantity: 2 }, 2);
+    const t = given(ordersProjection, placed, reserved, placed, reserved);
+    expect(t.applied).toBe(2);
+    expect(t.skipped).toBe(2);
+    expect(t.failures).toEqual([]);
+  });
+
+  it('refuses events for an order never placed, and lines that do not exist', () => {
+    expect(given(ordersProjection, e('OrderConfirmed', {}, 2)).failures[0]).toMatch(/never placed/);
+    expect(
+      given(ordersProjection, placed, e('OrderLineReserved', { line: 7, sku: 'Z', quantity: 1 }, 2)).failures[0],
+    ).toMatch(/no line 7/);
+  });
+});

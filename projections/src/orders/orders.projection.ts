@@ -1,0 +1,196 @@
+/**
+ * The `orders` read model: one document per order with its lines, payment, status and a timeline of status
+ * changes (what the shopper's order page and "my orders" show), folded from orders.events. An order event for an
+ * order never placed cannot be applied: it goes to the DLQ rather than inventing a half order.
+ */
+import { type ProjectedEvent, type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
+import type { Address, CancelledBy, Money, OrdersEvent, PaymentProvider } from '@streamshop/schemas/types';
+
+export type OrderStatus =
+  | 'placed'
+  | 'reserved'
+  | 'payment_requested'
+  | 'paid'
+  | 'confirmed'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled'
+  | 'refunded';
+
+export interface OrderDocument {
+  _id: string;
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  lines: {
+    line: number;
+    sku: string;
+    quantity: number;
+    unitPrice: Money;
+    reservation: 'pending' | 'reserved' | 'rejected';
+    rejectionReason: string | null;
+  }[];
+  shippingAddress: Address;
+  currency: string;
+  total: Money;
+  paymentProvider: PaymentProvider;
+  payment: null | {
+    paymentId: string;
+    provider: PaymentProvider;
+    amount: Money;
+    status: 'requested' | 'paid' | 'failed';
+    deadline: number;
+    providerReference: string | null;
+    failureReason: string | null;
+  };
+  cancellation: null | { reason: string; by: CancelledBy };
+  refund: null | { amount: Money; reason: string | null };
+  shipment: null | { carrier: string | null; trackingNumber: string | null };
+  timeline: { status: OrderStatus; at: number; event: string; version: number }[];
+  placedAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+type Payload<N extends OrdersEvent['type']> = Omit<Extract<OrdersEvent, { type: N }>['value'], keyof EnvelopeFields>;
+type EnvelopeFields = {
+  eventId: 1;
+  aggregateId: 1;
+  aggregateVersion: 1;
+  occurredAt: 1;
+  correlationId: 1;
+  causationId: 1;
+};
+
+const shortName = (type: string) => type.slice(type.lastIndexOf('.') + 1);
+
+function withStatus(doc: OrderDocument, status: OrderStatus, event: ProjectedEvent): OrderDocument {
+  if (doc.status === status) return doc;
+  const at = Number(event.meta.occurredAt);
+  const entry = { status, at, event: shortName(event.type), version: event.meta.aggregateVersion };
+  return { ...doc, status, timeline: [...doc.timeline, entry] };
+}
+
+function setLine(doc: OrderDocument, line: number, change: Partial<OrderDocument['lines'][number]>, type: string) {
+  if (!doc.lines.some((l) => l.line === line))
+    throw new ProjectionError(`${type}: order ${doc.orderId} has no line ${line}`);
+  return doc.lines.map((l) => (l.line === line ? { ...l, ...change } : l));
+}
+
+function apply(current: OrderDocument | null, event: ProjectedEvent): OrderDocument {
+  const at = Number(event.meta.occurredAt);
+  const id = event.meta.aggregateId;
+  if (event.type === 'streamshop.orders.OrderPlaced') {
+    if (current) throw new ProjectionError(`OrderPlaced: order ${id} was already placed`);
+    const v = event.value as unknown as Payload<'streamshop.orders.OrderPlaced'>;
+    if (v.lines.length === 0) throw new ProjectionError(`OrderPlaced: order ${id} has no lines`);
+    return {
+      _id: id,
+      orderId: id,
+      customerId: v.customerId,
+      status: 'placed',
+      lines: v.lines.map((l, line) => ({ line, ...l, reservation: 'pending', rejectionReason: null })),
+      shippingAddress: v.shippingAddress,
+      currency: v.currency,
+      total: v.total,
+      paymentProvider: v.paymentProvider,
+      payment: null,
+      cancellation: null,
+      refund: null,
+      shipment: null,
+      timeline: [{ status: 'placed', at, event: 'OrderPlaced', version: event.meta.aggregateVersion }],
+      placedAt: at,
+      updatedAt: at,
+      version: event.meta.aggregateVersion,
+    };
+  }
+  if (!current) throw new ProjectionError(`${shortName(event.type)}: order ${id} was never placed`);
+  const doc = { ...current, updatedAt: at, version: event.meta.aggregateVersion };
+  switch (event.type) {
+    case 'streamshop.orders.OrderLineReserved': {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderLineReserved'>;
+      const lines = setLine(doc, v.line, { reservation: 'reserved' }, 'OrderLineReserved');
+      const next = { ...doc, lines };
+      return lines.every((l) => l.reservation === 'reserved') && doc.status === 'placed'
+        ? withStatus(next, 'reserved', event)
+        : next;
+    }
+    case 'streamshop.orders.OrderLineRejected': {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderLineRejected'>;
+      return {
+        ...doc,
+        lines: setLine(doc, v.line, { reservation: 'rejected', rejectionReason: v.reason }, 'OrderLineRejected'),
+      };
+    }
+    case 'streamshop.orders.OrderPaymentRequested': {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderPaymentRequested'>;
+      const payment = {
+        paymentId: v.paymentId,
+        provider: v.provider,
+        amount: v.amount,
+        status: 'requested' as const,
+        deadline: Number(v.deadline),
+        providerReference: null,
+        failureReason: null,
+      };
+      return withStatus({ ...doc, payment }, 'payment_requested', event);
+    }
+    case 'streamshop.orders.OrderPaid': {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderPaid'>;
+      const payment = doc.payment ?? {
+        paymentId: v.paymentId,
+        provider: doc.paymentProvider,
+        amount: v.amount,
+        deadline: 0,
+        failureReason: null,
+        status: 'paid' as const,
+        providerReference: null,
+      };
+      return withStatus(
+        { ...doc, payment: { ...payment, status: 'paid', amount: v.amount, providerReference: v.providerReference } },
+        'paid',
+        event,
+      );
+    }
+    case 'streamshop.orders.OrderPaymentFailed': {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderPaymentFailed'>;
+      if (!doc.payment) return doc;
+      return { ...doc, payment: { ...doc.payment, status: 'failed', failureReason: v.reason } };
+    }
+    case 'streamshop.orders.OrderConfirmed':
+      return withStatus(doc, 'confirmed', event);
+    case 'streamshop.orders.OrderShipped': {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderShipped'>;
+      return withStatus(
+        { ...doc, shipment: { carrier: v.carrier, trackingNumber: v.trackingNumber } },
+        'shipped',
+        event,
+      );
+    }
+    case 'streamshop.orders.OrderDelivered':
+      return withStatus(doc, 'delivered', event);
+    case 'streamshop.orders.OrderCancelled': {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderCancelled'>;
+      return withStatus({ ...doc, cancellation: { reason: v.reason, by: v.by } }, 'cancelled', event);
+    }
+    case 'streamshop.orders.OrderRefunded': {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderRefunded'>;
+      return withStatus({ ...doc, refund: { amount: v.amount, reason: v.reason } }, 'refunded', event);
+    }
+    default:
+      throw new ProjectionError(`${event.type} is not an orders event this projection knows`);
+  }
+}
+
+export const ordersProjection: ProjectionDefinition<OrderDocument> = {
+  model: 'orders',
+  collection: 'orders',
+  topics: ['orders.events'],
+  indexes: [
+    { key: { customerId: 1, placedAt: -1 }, name: 'customer_newest' },
+    { key: { status: 1 }, name: 'status' },
+  ],
+  target: (event) => ({ id: event.meta.aggregateId }),
+  apply,
+  notice: (doc) => ({ id: doc._id, version: doc.version, customerId: doc.customerId }),
+};

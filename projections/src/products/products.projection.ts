@@ -1,0 +1,114 @@
+/**
+ * The `products` read model: the catalog as shoppers browse it, with the stock available per product. One
+ * document per SKU, folded from catalog.events (product created, details, price, archived) and inventory.events
+ * (stock levels). Stock may be received before the product exists, so the document is keyed by SKU and catalog
+ * events after creation find it by `productId`.
+ */
+import { type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
+import type { CatalogEvent, Money, StockLevels } from '@streamshop/schemas/types';
+import { levelsOf } from '../inventory/inventory.projection.ts';
+
+export interface ProductDocument {
+  _id: string;
+  sku: string;
+  productId: string | null;
+  name: string;
+  description: string;
+  category: string;
+  price: Money | null;
+  imageUrl: string | null;
+  status: 'active' | 'archived' | null;
+  stock: StockLevels;
+  searchText: string;
+  createdAt: number | null;
+  updatedAt: number;
+}
+
+type Payload<N extends CatalogEvent['type']> = Extract<CatalogEvent, { type: N }>['value'];
+
+const searchText = (name: string, description: string) => `${name} ${description}`.toLowerCase();
+
+function empty(sku: string, at: number): ProductDocument {
+  return {
+    _id: sku,
+    sku,
+    productId: null,
+    name: '',
+    description: '',
+    category: '',
+    price: null,
+    imageUrl: null,
+    status: null,
+    stock: { onHand: 0, reserved: 0, available: 0 },
+    searchText: '',
+    createdAt: null,
+    updatedAt: at,
+  };
+}
+
+export const productsProjection: ProjectionDefinition<ProductDocument> = {
+  model: 'products',
+  collection: 'products',
+  topics: ['catalog.events', 'inventory.events'],
+  indexes: [
+    { key: { productId: 1 }, name: 'product_id' },
+    { key: { category: 1, 'price.amount': 1 }, name: 'category_price' },
+    { key: { status: 1, name: 1 }, name: 'status_name' },
+    { key: { updatedAt: -1 }, name: 'updated' },
+  ],
+  target(event) {
+    if (event.topic === 'inventory.events') return { id: event.meta.aggregateId };
+    if (event.type === 'streamshop.catalog.ProductCreated') return { id: (event.value as { sku: string }).sku };
+    return { field: 'productId', value: event.meta.aggregateId };
+  },
+  apply(current, event) {
+    const at = Number(event.meta.occurredAt);
+    if (event.topic === 'inventory.events') {
+      return { ...(current ?? empty(event.meta.aggregateId, at)), stock: levelsOf(event), updatedAt: at };
+    }
+    switch (event.type) {
+      case 'streamshop.catalog.ProductCreated': {
+        const v = event.value as unknown as Payload<'streamshop.catalog.ProductCreated'>;
+        if (current?.productId && current.productId !== event.meta.aggregateId) {
+          throw new ProjectionError(`ProductCreated: SKU ${v.sku} already belongs to product ${current.productId}`);
+        }
+        return {
+          ...(current ?? empty(v.sku, at)),
+          productId: event.meta.aggregateId,
+          name: v.name,
+          description: v.description,
+          category: v.category,
+          price: v.price,
+          imageUrl: v.imageUrl,
+          status: 'active',
+          searchText: searchText(v.name, v.description),
+          createdAt: at,
+          updatedAt: at,
+        };
+      }
+      case 'streamshop.catalog.ProductDetailsUpdated': {
+        const v = event.value as unknown as Payload<'streamshop.catalog.ProductDetailsUpdated'>;
+        const doc = current as ProductDocument;
+        return {
+          ...doc,
+          name: v.name,
+          description: v.description,
+          category: v.category,
+          imageUrl: v.imageUrl,
+          searchText: searchText(v.name, v.description),
+          updatedAt: at,
+        };
+      }
+      case 'streamshop.catalog.ProductPriceChanged': {
+        const v = event.value as unknown as Payload<'streamshop.catalog.ProductPriceChanged'>;
+        return { ...(current as ProductDocument), price: v.price, updatedAt: at };
+      }
+      case 'streamshop.catalog.ProductArchived':
+        return { ...(current as ProductDocument), status: 'archived', updatedAt: at };
+      default:
+        throw new ProjectionError(`${event.type} is not a catalog event this projection knows`);
+    }
+  },
+  notice: (doc) => ({ id: doc.productId ?? doc._id }),
+  cacheEntries: (doc) => [...(doc.productId ? [{ kind: 'id', id: doc.productId }] : []), { kind: 'sku', id: doc.sku }],
+};

@@ -1,0 +1,74 @@
+/**
+ * The `sales` read model: one fact per order (lines, total, when it was confirmed, refunds), which the sales
+ * queries aggregate per day and per SKU at query time. Only events that change a fact are folded.
+ */
+import { type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
+import type { Money, OrdersEvent } from '@streamshop/schemas/types';
+
+export interface SalesFactDocument {
+  _id: string;
+  orderId: string;
+  customerId: string;
+  state: 'open' | 'confirmed' | 'refunded' | 'cancelled';
+  currency: string;
+  total: Money;
+  lines: { sku: string; quantity: number; amount: number }[];
+  confirmedAt: number | null;
+  /** UTC day of the confirmation, `YYYY-MM-DD`. */
+  day: string | null;
+  refundedAt: number | null;
+  refundAmount: number | null;
+}
+
+type Payload<N extends OrdersEvent['type']> = Extract<OrdersEvent, { type: N }>['value'];
+
+const FACT_EVENTS = new Set([
+  'streamshop.orders.OrderPlaced',
+  'streamshop.orders.OrderConfirmed',
+  'streamshop.orders.OrderRefunded',
+  'streamshop.orders.OrderCancelled',
+]);
+
+export const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+export const salesProjection: ProjectionDefinition<SalesFactDocument> = {
+  model: 'sales',
+  collection: 'sales',
+  topics: ['orders.events'],
+  indexes: [
+    { key: { day: 1 }, name: 'day' },
+    { key: { state: 1, confirmedAt: 1 }, name: 'state_confirmed' },
+  ],
+  target: (event) => (FACT_EVENTS.has(event.type) ? { id: event.meta.aggregateId } : null),
+  apply(current, event) {
+    const at = Number(event.meta.occurredAt);
+    const id = event.meta.aggregateId;
+    if (event.type === 'streamshop.orders.OrderPlaced') {
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderPlaced'>;
+      return {
+        _id: id,
+        orderId: id,
+        customerId: v.customerId,
+        state: 'open',
+        currency: v.currency,
+        total: v.total,
+        lines: v.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, amount: l.quantity * l.unitPrice.amount })),
+        confirmedAt: null,
+        day: null,
+        refundedAt: null,
+        refundAmount: null,
+      };
+    }
+    if (!current) throw new ProjectionError(`${event.type}: order ${id} was never placed`);
+    switch (event.type) {
+      case 'streamshop.orders.OrderConfirmed':
+        return { ...current, state: 'confirmed', confirmedAt: at, day: utcDay(at) };
+      case 'streamshop.orders.OrderRefunded': {
+        const v = event.value as unknown as Payload<'streamshop.orders.OrderRefunded'>;
+        return { ...current, state: 'refunded', refundedAt: at, refundAmount: v.amount.amount };
+      }
+      default:
+        return current.state === 'open' ? { ...current, state: 'cancelled' } : current;
+    }
+  },
+};
