@@ -1,6 +1,7 @@
 /** The command tree. Each group lives in its own module; this file only assembles them. */
 import { Command } from 'commander';
 import { runCommand } from './run.command.ts';
+import { seedCommand } from './seed.command.ts';
 import { stackCommand, upCommand } from './stack.command.ts';
 import { topicsCommand } from './topics.command.ts';
 
@@ -26,5 +27,6 @@ Configuration comes from environment variables (see docs/stack.md), e.g. STREAMS
   cli.addCommand(stackCommand());
   cli.addCommand(topicsCommand());
   cli.addCommand(runCommand());
+  cli.addCommand(seedCommand());
   return cli;
 }
