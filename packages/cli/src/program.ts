@@ -1,5 +1,6 @@
 /** The command tree. Each group lives in its own module; this file only assembles them. */
 import { Command } from 'commander';
+import { eventsCommand } from './events.command.ts';
 import { runCommand } from './run.command.ts';
 import { seedCommand } from './seed.command.ts';
 import { stackCommand, upCommand } from './stack.command.ts';
@@ -28,5 +29,6 @@ Configuration comes from environment variables (see docs/stack.md), e.g. STREAMS
   cli.addCommand(topicsCommand());
   cli.addCommand(runCommand());
   cli.addCommand(seedCommand());
+  cli.addCommand(eventsCommand());
   return cli;
 }
