@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Cart,
+  cartReducer,
+  cartSignature,
+  cartTotal,
+  deserializeCart,
+  emptyCart,
+  itemCount,
+  MAX_QUANTITY,
+  orderLines,
+  serializeCart,
+} from './cart.ts';
+
+const mug = { id: 'p-mug', sku: 'MUG-1', name: 'Mug', price: { amount: 1250, currency: 'EUR' }, imageUrl: null };
+const tee = {
+  id: 'p-tee',
+  sku: 'TEE-1',
+  name: 'Tee',
+  price: { amount: 1999, currency: 'EUR' },
+  imageUrl: '/products/tee.svg',
+};
+
+const apply = (cart: Cart, ...actions: Parameters<typeof cartReducer>[1][]) => actions.reduce(cartReducer, cart);
+
+describe('cart reducer', () => {
+  it('adds products as lines and merges the same SKU into one line', () => {
+    const cart = apply(
+      emptyCart,
+      { type: 'add', product: mug },
+      { type: 'add', product: tee },
+      {
+        type: 'add',
+        product: mug,
+        quantity: 2,
+      },
+    );
+    expect(cart.lines.map((l) => [l.sku, l.quantity])).toEqual([
+      ['MUG-1', 3],
+      ['TEE-1', 1],
+    ]);
+    expect(itemCount(cart)).toBe(4);
+    expect(cartTotal(cart)).toEqual({ amount: 3 * 1250 + 1999, currency: 'EUR' });
+  });
+
+  it('sets quantities within 1..MAX_QUANTITY, and a quantity of 0 removes the line', () => {
+    let cart = apply(emptyCart, { type: 'add', product: mug });
+    cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 5 });
+    expect(cart.lines[0]?.quantity).toBe(5);
+    cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 1000 });
+    expect(cart.lines[0]?.quantity).toBe(MAX_QUANTITY);
+    cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 2.7 });
+    expect(cart.lines[0]?.quantity).toBe(2);
+    expect(cartReducer(cart, { type: 'setQuantity', sku: 'NOPE', quantity: 3 })).toBe(cart);
+    cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 0 });
+    expect(cart.lines).toEqual([]);
+  });
+
+  it('removes a line and clears the cart', () => {
+    const cart = apply(emptyCart, { type: 'add', product: mug }, { type: 'add', product: tee });
+    expect(cartReducer(cart, { type: 'remove', sku: 'MUG-1' }).lines.map((l) => l.sku)).toEqual(['TEE-1']);
+    expect(cartReducer(cart, { type: 'clear' })).toEqual(emptyCart);
+    expect(cartTotal(emptyCart)).toBeUndefined();
+  });
+
+  it('sends SKUs and quantities to the order, never prices', () => {
+    const cart = apply(emptyCart, { type: 'add', product: mug, quantity: 2 }, { type: 'add', product: tee });
+    expect(orderLines(cart)).toEqual([
+      { sku: 'MUG-1', quantity: 2 },
+      { sku: 'TEE-1', quantity: 1 },
+    ]);
+  });
+
+  it('fingerprints the contents independently of line order', () => {
+    const a = apply(emptyCart, { type: 'add', product: mug }, { type: 'add', product: tee });
+    const b = apply(emptyCart, { type: 'add', product: tee }, { type: 'add', product: mug });
+    expect(cartSignature(a)).toBe(cartSignature(b));
+    expect(cartSignature(cartReducer(a, { type: 'setQuantity', sku: 'MUG-1', quantity: 2 }))).not.toBe(
+      cartSignature(b),
+    );
+  });
+});
+
+describe('cart storage', () => {
+  it('round-trips through its serialised form', () => {
+    const cart = apply(emptyCart, { type: 'add', product: mug, quantity: 2 }, { type: 'add', product: tee });
+    expect(deserializeCart(serializeCart(cart))).toEqual(cart);
+  });
+
+  it('reads missing, corrupt or foreign data as an empty cart and drops malformed lines', () => {
+    expect(deserializeCart(null)).toEqual(emptyCart);
+    expect(deserializeCart('{not json')).toEqual(emptyCart);
+    expect(deserializeCart(JSON.stringify({ v: 2, lines: [] }))).toEqual(emptyCart);
+    const good = { sku: 'A', productId: 'p', name: 'A', unitPrice: { amount: 1, currency: 'EUR' }, imageUrl: null };
+    const stored = JSON.stringify({
+      v: 1,
+      lines: [
+        { ...good, quantity: 1 },
+        { ...good, sku: 'B', quantity: -1 },
+        { ...good, sku: 'C', unitPrice: { amount: 1.5, currency: 'EUR' }, quantity: 1 },
+      ],
+    });
+    expect(deserializeCart(stored).lines.map((l) => l.sku)).toEqual(['A']);
+  });
+});
