@@ -1,0 +1,91 @@
+/**
+ * The query side of the read models (docs/read-models.md): what the gateway calls to read products, orders,
+ * inventory and sales. Framework-free: plain async functions over a MongoDB `Db` and the Redis read-through cache,
+ * so HTTP concerns (schemas, status codes) stay in the gateway.
+ *
+ * Every query resolves the model's active generation once and reads only `<model>__g<N>` of that generation, with
+ * cache keys that carry N: during a rebuild readers keep reading the old generation, and the switch moves them all
+ * to the new one at once (no key of the old generation can be served for the new one).
+ */
+import type { ReadCache, ReadModelName } from '@streamshop/read-cache';
+import type { Collection, Db, Document } from 'mongodb';
+import type { Logger } from 'pino';
+import { createInventoryQueries, type InventoryQueries } from './inventory/inventory.queries.ts';
+import { createOrderQueries, type OrderQueries } from './orders/orders.queries.ts';
+import { createProductQueries, type ProductQueries } from './products/products.queries.ts';
+import { createSalesQueries, type SalesQueries } from './sales/sales.queries.ts';
+
+export type { InventoryLevel, InventoryQueries } from './inventory/inventory.queries.ts';
+export type { Order, OrderPage, OrderQueries } from './orders/orders.queries.ts';
+export type {
+  CategoryCount,
+  Product,
+  ProductPage,
+  ProductQueries,
+  ProductSearch,
+  ProductSort,
+} from './products/products.queries.ts';
+export { QueryInputError, type QueryInputErrorCode } from './query-input.ts';
+export type { SalesDay, SalesQueries, SalesRange, SkuSales } from './sales/sales.queries.ts';
+
+export interface QueryDeps {
+  db: Db;
+  cache: ReadCache;
+  logger?: Logger;
+}
+
+export interface Queries {
+  products: ProductQueries;
+  orders: OrderQueries;
+  inventory: InventoryQueries;
+  sales: SalesQueries;
+  /** The generation queries of this model read now (Redis mirror → control document → 1). */
+  generation(model: ReadModelName): Promise<number>;
+}
+
+/** What each model's queries get: the deps, and the generation resolution written once. */
+export interface QueryContext {
+  cache: ReadCache;
+  generation(model: ReadModelName): Promise<number>;
+  collection<T extends Document>(model: ReadModelName, generation: number): Collection<T>;
+}
+
+/** Collection holding one generation of a read model. */
+export function readModelCollection(model: ReadModelName, generation: number): string {
+  return `${model}__g${generation}`;
+}
+
+/** Collection of the per-model control documents (`{ _id: model, active, next, generations, … }`). */
+export const PROJECTION_CONTROL = 'projection_control';
+
+export function createQueries(deps: QueryDeps): Queries {
+  const { db, cache, logger } = deps;
+  const control = db.collection<{ _id: string; active?: unknown }>(PROJECTION_CONTROL);
+
+  async function generation(model: ReadModelName): Promise<number> {
+    // The Redis mirror is one GET; the control document is the source of truth when the mirror is absent or Redis
+    // is down (activeGeneration answers null then). No control document: the model was never rebuilt, so g1.
+    const mirrored = await cache.activeGeneration(model);
+    if (mirrored !== null) return mirrored;
+    const doc = await control.findOne({ _id: model }, { projection: { active: 1 } });
+    const active = doc?.active;
+    if (typeof active === 'number' && Number.isSafeInteger(active) && active >= 1) return active;
+    logger?.debug({ model }, 'no active generation recorded; reading generation 1');
+    return 1;
+  }
+
+  const ctx: QueryContext = {
+    cache,
+    generation,
+    collection: <T extends Document>(model: ReadModelName, g: number) =>
+      db.collection<T>(readModelCollection(model, g)),
+  };
+
+  return {
+    products: createProductQueries(ctx),
+    orders: createOrderQueries(ctx),
+    inventory: createInventoryQueries(ctx),
+    sales: createSalesQueries(ctx),
+    generation,
+  };
+}
