@@ -8,8 +8,9 @@
 import { allOf, isEntryPoint, runService, type ServiceOptions, serviceWiring } from '@streamshop/command-service';
 import type { Config } from '@streamshop/config';
 import { createCommandProcessor, type Runnable } from '@streamshop/eventsourcing-kafka';
-import { createStripeEffects, stripeClient } from './adapters/stripe-payment-intents.ts';
+import { createStripeEffects } from './adapters/stripe-payment-intents.ts';
 import { paymentDecider } from './domain/index.ts';
+import { createStripeProvider } from './providers/index.ts';
 
 export function startPaymentService(config: Config, options: ServiceOptions = {}): Runnable {
   const w = serviceWiring(config, 'payment-service', options);
@@ -28,7 +29,7 @@ export function startPaymentService(config: Config, options: ServiceOptions = {}
     eventsTopic: topics.events,
     commandsTopic: topics.commands,
     serde: w.serde,
-    stripe: stripeClient(config.stripe),
+    stripe: createStripeProvider(config.stripe, { logger: w.runtime.logger }),
   });
   return allOf([processor, stripe]);
 }

@@ -1,7 +1,9 @@
 /**
  * The payment service's effect on Stripe: for every PaymentRequested with provider `stripe` (read_committed, so
- * only payments that really were decided), create a PaymentIntent for the event's amount and currency, with the
- * payment id as the idempotency key and in the metadata (the webhook side maps the intent back to the payment).
+ * only payments that really were decided), create the payment's PaymentIntent through the Stripe provider — the
+ * same call the gateway's checkout makes, so both get the one intent (idempotency key = payment id, metadata
+ * {paymentId, orderId} for the webhooks). PayPal orders are created at checkout only: they need the shopper's
+ * return URL.
  *
  * Delivery is at least once (offsets are committed after the call), which the idempotency key makes safe: a
  * repeat returns the same PaymentIntent instead of creating a second one. Transient failures (network, 429, 5xx)
@@ -13,28 +15,11 @@
  */
 
 import type { ScheduledCommand } from '@streamshop/command-service';
-import type { Config } from '@streamshop/config';
 import { deterministicId, type Runnable, type Serde } from '@streamshop/eventsourcing-kafka';
 import type { PaymentRequested, PaymentsEvent, RecordProviderEvent } from '@streamshop/schemas/types';
 import { type ConsumerConfig, type Kafka, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
-import Stripe from 'stripe';
-
-export function stripeClient({ apiBase, secretKey }: Config['stripe']): Stripe {
-  const base = new URL(apiBase);
-  return new Stripe(secretKey, {
-    host: base.hostname,
-    ...(base.port ? { port: Number(base.port) } : {}),
-    protocol: base.protocol === 'http:' ? 'http' : 'https',
-    maxNetworkRetries: 2,
-  });
-}
-
-/** True when Stripe refused the request for good: retrying the same request would get the same answer. */
-function isPermanent(err: unknown): boolean {
-  const status = (err as { statusCode?: number }).statusCode;
-  return status !== undefined && status >= 400 && status < 500 && status !== 429;
-}
+import { PaymentProviderError, type StripeProvider } from '../providers/index.ts';
 
 /** The command recording that Stripe refused to create the PaymentIntent (one per payment: a repeat is a no-op). */
 export function paymentRequestFailed(
@@ -66,7 +51,7 @@ export interface StripeEffectsOptions {
   eventsTopic: string;
   commandsTopic: string;
   serde: Serde;
-  stripe: Stripe;
+  stripe: Pick<StripeProvider, 'startCheckout'>;
   logger: Logger;
   consumer?: Partial<Omit<ConsumerConfig, 'groupId' | 'readUncommitted'>>;
   /** First back-off after a transient failure (doubles up to 30 s). */
@@ -94,19 +79,19 @@ export function createStripeEffects(options: StripeEffectsOptions): Runnable {
     const paymentId = requested.aggregateId;
     for (let delay = options.retryMs ?? 500; ; delay = Math.min(delay * 2, 30_000)) {
       try {
-        const intent = await stripe.paymentIntents.create(
-          {
-            amount: requested.amount.amount,
-            currency: requested.amount.currency.toLowerCase(),
-            metadata: { paymentId, orderId: requested.orderId },
-          },
-          { idempotencyKey: paymentId },
+        const intent = await stripe.startCheckout({
+          paymentId,
+          orderId: requested.orderId,
+          amount: requested.amount,
+        });
+        log.info(
+          { paymentId, orderId: requested.orderId, paymentIntent: intent.paymentIntentId },
+          'PaymentIntent created',
         );
-        log.info({ paymentId, orderId: requested.orderId, paymentIntent: intent.id }, 'PaymentIntent created');
         return;
       } catch (err) {
-        if (isPermanent(err)) {
-          const reason = (err as { code?: string }).code ?? 'provider_request_refused';
+        if (err instanceof PaymentProviderError && err.permanent) {
+          const reason = err.providerCode ?? err.code;
           log.error({ paymentId, err }, 'Stripe refused the PaymentIntent; recording the payment as failed');
           const c = paymentRequestFailed(requested, reason, Date.now(), options.commandsTopic);
           await producer.send({
