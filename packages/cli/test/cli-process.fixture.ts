@@ -20,13 +20,13 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * `streamshop <args> [| pipe]` under bash with pipefail, so the exit code is the CLI's (or the pipe's) failure.
- * `bin` runs another entry script with the same conventions (e.g. a fixture that mounts one command).
+ * `entry` replaces `[BIN]` with another entry (node arguments and script) that follows the same conventions.
  */
 export function cli(
   args: string[],
-  options: { pipe?: string; env?: Record<string, string>; bin?: string } = {},
+  options: { pipe?: string; env?: Record<string, string>; entry?: string[] } = {},
 ): Promise<CliResult> {
-  const command = [process.execPath, options.bin ?? BIN, ...args].map(quote).join(' ');
+  const command = [process.execPath, ...(options.entry ?? [BIN]), ...args].map(quote).join(' ');
   const child = spawn('bash', ['-o', 'pipefail', '-c', options.pipe ? `${command} | ${options.pipe}` : command], {
     cwd: REPO,
     env: { ...process.env, ...options.env },
