@@ -16,6 +16,7 @@
  *   PAYMENT.CAPTURE.REFUNDED → refunded (the refund must carry custom_id/invoice_id, as our refunds will)
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApiError,
   CaptureStatus,
@@ -44,14 +45,18 @@ import {
 
 const PAYPAL_HOSTS = { sandbox: 'https://api-m.sandbox.paypal.com', live: 'https://api-m.paypal.com' } as const;
 const TOKEN_PATH = '/v1/oauth2/token';
+const RETRIES = 2;
 
 type ControllerClient = ConstructorParameters<typeof OrdersController>[0];
 
 /**
- * The SDK's controllers' client, with every request sent to `apiBase` instead of the environment's host, and
- * authenticated with our token: the SDK keeps its own copy of a token until it expires, so after the server
- * forgot it (a restarted sandbox, a revoked token) it would fail every call for hours; we fetch a fresh token
- * and send the request once more when it is answered 401.
+ * The SDK's controllers' client, with every request sent to `apiBase` instead of the environment's host, and:
+ * - authenticated with our token: the SDK keeps its own copy of a token until it expires, so after the server
+ *   forgot it (a restarted sandbox, a revoked token) it would fail every call for hours; we fetch a fresh token
+ *   and send the request once more when it is answered 401;
+ * - retried on a network failure, 429 or 5xx, twice with back-off. Every call we make is safe to repeat (GETs,
+ *   a token request, and POSTs carrying PayPal-Request-Id). The SDK's own retries cannot do this here: they see
+ *   its error interceptor's exceptions and would retry refusals (422) too.
  */
 function rebased(
   client: Client,
@@ -64,16 +69,31 @@ function rebased(
     const rb = factory(...args);
     rb.intercept(async (request, options, next) => {
       const url = request.url.startsWith(from) ? apiBase + request.url.slice(from.length) : request.url;
-      if (new URL(url).pathname === TOKEN_PATH) return next({ ...request, url }, options);
+      const tokenRequest = new URL(url).pathname === TOKEN_PATH; // authenticated by the client credentials
       const send = async (fresh: boolean) => {
+        if (tokenRequest) return next({ ...request, url }, options);
         const headers = Object.fromEntries(
           Object.entries(request.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization'),
         );
         headers.Authorization = `Bearer ${(await accessToken(fresh)).accessToken}`;
         return next({ ...request, url, headers }, options);
       };
-      const first = await send(false);
-      return first.response.statusCode === 401 ? send(true) : first;
+      for (let attempt = 0; ; attempt++) {
+        const last = attempt === RETRIES;
+        let context: Awaited<ReturnType<typeof send>>;
+        try {
+          context = await send(false);
+          if (context.response.statusCode === 401 && !tokenRequest) context = await send(true);
+        } catch (err) {
+          // A PaymentProviderError is the token request's own outcome, already retried.
+          if (last || err instanceof PaymentProviderError) throw err;
+          await sleep(200 * 2 ** attempt);
+          continue;
+        }
+        const status = context.response.statusCode;
+        if (last || (status !== 429 && status < 500)) return context;
+        await sleep(200 * 2 ** attempt);
+      }
     });
     return rb;
   };
@@ -347,7 +367,8 @@ export function createPayPalProvider(config: Config['paypal'], options: PayPalPr
         });
       let res: Response;
       try {
-        res = await verify(false);
+        // Once more on a network failure (the request has no effect at PayPal, so repeating it is safe).
+        res = await verify(false).catch(() => verify(false));
         if (res.status === 401) res = await verify(true);
       } catch (err) {
         throw providerError(err, 'verifying a webhook signature');
