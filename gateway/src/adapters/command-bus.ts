@@ -1,0 +1,59 @@
+/**
+ * Sends commands to their context's `.commands` topic as Avro (Confluent wire format), keyed by aggregate id so a
+ * command lands on the partition of its aggregate's single writer. The producer is idempotent with acks=all: a send
+ * resolves only once every in-sync replica has the record, which is what lets a webhook answer 2xx ("durably on
+ * Kafka") and lets a retried send never write the record twice.
+ */
+import type { AvroSerde, Context, RecordName, RecordTypes } from '@streamshop/schemas';
+import { topicName } from '@streamshop/schemas/topics';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+
+/** Commands the gateway sends: an orders or payments command record and its value (envelope included). */
+export type GatewayCommandName = Extract<RecordName, `streamshop.${'orders' | 'payments'}.${string}`>;
+
+export interface OutgoingCommand<N extends GatewayCommandName = GatewayCommandName> {
+  type: N;
+  value: RecordTypes[N] & { aggregateId: string; commandId: string };
+}
+
+export interface CommandBus {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when the record is acknowledged by all in-sync replicas. */
+  send(command: OutgoingCommand): Promise<void>;
+  /** Round trip to the cluster, for /ready. */
+  ping(): Promise<void>;
+}
+
+export function createCommandBus(options: { kafka: Kafka; serde: AvroSerde; prefix: string }): CommandBus {
+  const { kafka, serde, prefix } = options;
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const admin = kafka.admin();
+  return {
+    async start() {
+      await producer.connect();
+      await admin.connect();
+    },
+    async stop() {
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    },
+    async send({ type, value }) {
+      const context = type.split('.')[1] as Context;
+      const logical = `${context}.commands` as const;
+      const bytes = await serde.encode(logical, type as never, value as never);
+      await producer.send({
+        topic: topicName(logical, prefix),
+        acks: -1,
+        messages: [{ key: value.aggregateId, value: bytes, headers: { 'streamshop-command': type } }],
+      });
+    },
+    async ping() {
+      await admin.describeCluster();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Every error the gateway answers is `application/problem+json` (RFC 9457) with a stable `code` and a human `detail`,
+ * never a stack trace. Handlers throw `HttpProblem` for expected outcomes they turn into errors (not found, a rejected
+ * command); validation, body parsing, size limits, rate limits and unknown routes are mapped here; anything else is
+ * logged with its request id and answered as a bare 500.
+ */
+import { QueryInputError } from '@streamshop/projections/queries';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Problem } from '../schemas/common.ts';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: { errors?: Problem['errors']; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+  }
+}
+
+export function problemBody(status: number, code: string, detail: string, instance?: string): Problem {
+  return {
+    type: `https://streamshop.dev/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...(instance ? { instance } : {}),
+  };
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  errors?: Problem['errors'],
+): FastifyReply {
+  const body: Problem = {
+    ...problemBody(status, code, detail, reply.request.url.split('?')[0]),
+    ...(errors ? { errors } : {}),
+  };
+  return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/** Fastify's own error codes that are the client's fault, with the code and status we answer them with. */
+const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length' },
+  FST_ERR_VALIDATION: { status: 400, code: 'invalid_request' },
+};
+
+/** `/body/lines/0/quantity` → `body.lines[0].quantity`; the property a `required` error names is appended. */
+function errorPath(context: string, e: { instancePath?: string; params?: Record<string, unknown> }): string {
+  let path = context;
+  for (const part of (e.instancePath ?? '').split('/').filter(Boolean)) {
+    path += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
+  }
+  const missing = e.params?.missingProperty;
+  if (typeof missing === 'string') path += `.${missing}`;
+  return path;
+}
+
+export interface ProblemJsonOptions {
+  /** Tried first for unknown routes (the storefront's client-side routes); true when it answered. */
+  notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+}
+
+async function problemJson(app: FastifyInstance, options: ProblemJsonOptions) {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof HttpProblem) {
+      for (const [k, v] of Object.entries(error.extra.headers ?? {})) reply.header(k, v);
+      return sendProblem(reply, error.status, error.code, error.detail, error.extra.errors);
+    }
+    if (error instanceof QueryInputError) {
+      const errors = error.field ? [{ path: `query.${error.field}`, message: error.message }] : undefined;
+      return sendProblem(reply, 400, error.code, error.message, errors);
+    }
+    if (error.validation) {
+      const context = error.validationContext ?? 'request';
+      const errors = error.validation.map((e) => ({
+        path: errorPath(context, e as { instancePath?: string; params?: Record<string, unknown> }),
+        message: e.message ?? 'is invalid',
+      }));
+      const first = errors[0];
+      return sendProblem(
+        reply,
+        400,
+        'invalid_request',
+        first ? `${first.path} ${first.message}` : 'the request is invalid',
+        errors,
+      );
+    }
+    const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
+    if (known) return sendProblem(reply, known.status, known.code, error.message);
+    if (error.statusCode === 429) {
+      return sendProblem(reply, 429, 'rate_limited', error.message || 'too many requests; retry later');
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(reply, error.statusCode, 'bad_request', error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 500, 'internal_error', `unexpected error; quote request id ${request.id}`);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (options.notFoundFallback?.(request, reply)) return reply;
+    return sendProblem(reply, 404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+  });
+}
+
+export const problemJsonPlugin = fp(problemJson, { name: 'problem-json' });

@@ -1,0 +1,311 @@
+/**
+ * Orders: the caller's orders, one order (with read-your-writes through `?minVersion=`), its live events (SSE), and
+ * the commands to place and cancel one.
+ *
+ * Placing is idempotent per (customer, Idempotency-Key): the order id and the command id are derived from both, so a
+ * retried request is the same command, and the order decider answers a command it has already applied with its
+ * original result. Prices come from the products read model, never from the client (the body schema strips any).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { deterministicId } from '@streamshop/eventsourcing-kafka';
+import type { Order as OrderModel } from '@streamshop/projections/queries';
+import type { OrderLine, PlaceOrder } from '@streamshop/schemas/types';
+import type { FastifyReply } from 'fastify';
+import type { DispatchResult } from '../adapters/command-dispatch.ts';
+import { rejectionStatus } from '../adapters/command-dispatch.ts';
+import type { GatewayContext } from '../app.ts';
+import { bearerAuth, principalOf } from '../plugins/auth.ts';
+import { HttpProblem } from '../plugins/problem-json.ts';
+import { IdParams, problems } from '../schemas/common.ts';
+import {
+  CommandAccepted,
+  IdempotencyHeaders,
+  OptionalIdempotencyHeaders,
+  Order,
+  OrderByIdQuery,
+  OrderEventsQuery,
+  OrderListQuery,
+  OrderPage,
+  PlaceOrderBody,
+} from '../schemas/orders.ts';
+import { orderNotFound, requireVisibleOrder, visibleOrder, waitForOrderVersion } from './order-access.ts';
+import { orderView } from './views.ts';
+
+export const ORDER_CURRENCY = 'EUR';
+const SSE_PING_MS = 15_000;
+const MIN_VERSION_WAIT_MS = 5_000;
+
+/** 202 with the order id (and its version once decided), or the rejection as a problem; 202 pending past the wait. */
+export function answerCommand(reply: FastifyReply, orderId: string, result: DispatchResult) {
+  if (result.outcome === 'rejected') {
+    throw new HttpProblem(rejectionStatus(result.code), result.code, result.detail);
+  }
+  reply.code(202).header('location', `/api/orders/${orderId}`);
+  if (result.outcome === 'pending') return { orderId, status: 'pending' as const };
+  return { orderId, status: 'accepted' as const, ...(result.version === null ? {} : { version: result.version }) };
+}
+
+export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
+  const { queries, orderEvents } = ctx;
+  const commandLimit = { max: ctx.config.gateway.rateLimit.commandsPerMinute, timeWindow: 60_000 };
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of [...openStreams]) close();
+  });
+
+  app.get(
+    '/api/orders',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['orders'],
+        summary: "The caller's orders, newest first",
+        security: bearerAuth,
+        querystring: OrderListQuery,
+        response: { 200: OrderPage, ...problems(400, 401) },
+      },
+    },
+    async (request) => {
+      const page = await queries.orders.byCustomer(principalOf(request).id, request.query);
+      return { items: page.items.map(orderView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/orders/:id',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['orders'],
+        summary: 'One order (its customer or an admin); ?minVersion waits (bounded) for read-your-writes',
+        security: bearerAuth,
+        params: IdParams,
+        querystring: OrderByIdQuery,
+        response: { 200: Order, ...problems(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { id } = request.params;
+      const { minVersion } = request.query;
+      let order: OrderModel | null = await visibleOrder(queries, id, principal);
+      if (minVersion !== undefined && (order === null || order.version < minVersion)) {
+        // The order may not be projected yet right after it was placed: wait for it too (its owner is checked below).
+        const latest = await waitForOrderVersion(ctx, id, minVersion, MIN_VERSION_WAIT_MS);
+        order = latest && (latest.customerId === principal.id || principal.role === 'admin') ? latest : null;
+      }
+      if (!order) throw orderNotFound(id);
+      reply.header('x-read-model-version', String(order.version));
+      return orderView(order);
+    },
+  );
+
+  app.get(
+    '/api/orders/:id/events',
+    {
+      config: { auth: 'user', tokenInQuery: true },
+      schema: {
+        tags: ['orders'],
+        summary: "Server-Sent Events of the order's changes (`event: order`, data = Order); current state first",
+        description:
+          'EventSource cannot set headers: pass the session token as ?access_token=. A `: ping` comment every 15 s.',
+        security: bearerAuth,
+        params: IdParams,
+        querystring: OrderEventsQuery,
+        response: {
+          200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { id } = request.params;
+      let lastVersion = -1;
+      let reading = false;
+      let again = false;
+      let closed = false;
+      const raw = reply.raw;
+      const send = (order: OrderModel) => {
+        if (closed || order.version <= lastVersion) return;
+        lastVersion = order.version;
+        raw.write(`id: ${order.version}\nevent: order\ndata: ${JSON.stringify(orderView(order))}\n\n`);
+      };
+      // Serialised re-reads: a burst of notices becomes at most one read in flight and one queued.
+      const refresh = async () => {
+        if (reading) {
+          again = true;
+          return;
+        }
+        reading = true;
+        try {
+          do {
+            again = false;
+            const order = await queries.orders.byId(id);
+            if (order) send(order);
+          } while (again && !closed);
+        } catch (err) {
+          request.log.warn({ err, orderId: id }, 'order re-read for SSE failed; the next notice retries');
+        } finally {
+          reading = false;
+        }
+      };
+      // Listen before the first read, so a change between the read and the subscription is not lost.
+      const unlisten = orderEvents.listen(id, (change) => {
+        if (change.version === undefined || change.version > lastVersion) void refresh();
+      });
+      let initial: OrderModel | null;
+      try {
+        initial = await visibleOrder(queries, id, principal);
+      } catch (err) {
+        unlisten();
+        throw err;
+      }
+      if (!initial) {
+        unlisten();
+        throw orderNotFound(id);
+      }
+
+      reply.hijack();
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 3000\n\n');
+      send(initial);
+      const ping = setInterval(() => raw.write(': ping\n\n'), SSE_PING_MS);
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(ping);
+        unlisten();
+        openStreams.delete(close);
+        raw.end();
+      };
+      openStreams.add(close);
+      request.raw.on('close', close);
+      raw.on('error', close);
+    },
+  );
+
+  app.post(
+    '/api/orders',
+    {
+      config: { auth: 'user', rateLimit: commandLimit },
+      schema: {
+        tags: ['orders'],
+        summary: 'Place an order (prices from the catalog; same Idempotency-Key → same order)',
+        security: bearerAuth,
+        headers: IdempotencyHeaders,
+        body: PlaceOrderBody,
+        response: { 202: CommandAccepted, ...problems(400, 401, 404, 409, 422, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const key = request.headers['idempotency-key'];
+      const { lines, shippingAddress, paymentProvider } = request.body;
+
+      const products = await queries.products.bySkus(lines.map((l) => l.sku));
+      const unknown = lines.filter((l) => !products.has(l.sku)).map((l) => l.sku);
+      if (unknown.length > 0) {
+        throw new HttpProblem(422, 'unknown_sku', `not in the catalog: ${[...new Set(unknown)].join(', ')}`, {
+          errors: lines.flatMap((l, i) =>
+            products.has(l.sku) ? [] : [{ path: `body.lines[${i}].sku`, message: 'is not in the catalog' }],
+          ),
+        });
+      }
+      const priced: OrderLine[] = lines.map(({ sku, quantity }, i) => {
+        const product = products.get(sku)!;
+        if (product.status !== 'active') {
+          throw new HttpProblem(422, 'product_unavailable', `${sku} is no longer sold`, {
+            errors: [{ path: `body.lines[${i}].sku`, message: 'is archived' }],
+          });
+        }
+        if (product.price.currency !== ORDER_CURRENCY) {
+          throw new HttpProblem(422, 'currency_mismatch', `${sku} is priced in ${product.price.currency}`);
+        }
+        return { sku, quantity, unitPrice: product.price };
+      });
+
+      const orderId = deterministicId('order', principal.id, key);
+      const value: PlaceOrder = {
+        commandId: deterministicId('place-order', principal.id, key),
+        aggregateId: orderId,
+        idempotencyKey: key,
+        issuedAt: Date.now(),
+        correlationId: orderId,
+        causationId: null,
+        customerId: principal.id,
+        lines: priced,
+        shippingAddress: {
+          name: shippingAddress.name,
+          line1: shippingAddress.line1,
+          line2: shippingAddress.line2 ?? null,
+          postalCode: shippingAddress.postalCode,
+          city: shippingAddress.city,
+          region: shippingAddress.region ?? null,
+          country: shippingAddress.country,
+        },
+        currency: ORDER_CURRENCY,
+        paymentProvider,
+      };
+      const result = await dispatchOr503(ctx, { type: 'streamshop.orders.PlaceOrder', value });
+      return answerCommand(reply, orderId, result);
+    },
+  );
+
+  app.post(
+    '/api/orders/:id/cancel',
+    {
+      config: { auth: 'user', rateLimit: commandLimit },
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an order that has not shipped (a paid one is refunded)',
+        security: bearerAuth,
+        params: IdParams,
+        headers: OptionalIdempotencyHeaders,
+        response: { 202: CommandAccepted, ...problems(400, 401, 404, 409, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const order = await requireVisibleOrder(queries, request.params.id, principal);
+      const byCustomer = order.customerId === principal.id;
+      const key = request.headers['idempotency-key'] ?? 'cancel';
+      const result = await dispatchOr503(ctx, {
+        type: 'streamshop.orders.CancelOrder',
+        value: {
+          // One cancel per order (and key): a repeated click is the same command and gets the same answer.
+          commandId: deterministicId('cancel-order', order.id, key),
+          aggregateId: order.id,
+          idempotencyKey: request.headers['idempotency-key'] ?? null,
+          issuedAt: Date.now(),
+          correlationId: order.id,
+          causationId: null,
+          reason: byCustomer ? 'customer_request' : 'admin_request',
+          by: byCustomer ? 'customer' : 'admin',
+        },
+      });
+      return answerCommand(reply, order.id, result);
+    },
+  );
+};
+
+/** Sends a command and waits for its reply; Kafka or the registry unreachable → 503 problem. */
+export async function dispatchOr503(
+  ctx: Pick<GatewayContext, 'dispatcher' | 'logger'>,
+  command: Parameters<GatewayContext['dispatcher']['dispatch']>[0],
+): Promise<DispatchResult> {
+  try {
+    return await ctx.dispatcher.dispatch(command);
+  } catch (err) {
+    ctx.logger.error({ err, command: command.type, commandId: command.value.commandId }, 'command not sent');
+    throw new HttpProblem(503, 'commands_unavailable', 'commands cannot be accepted right now; retry shortly', {
+      headers: { 'retry-after': '5' },
+    });
+  }
+}

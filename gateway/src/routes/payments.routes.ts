@@ -1,0 +1,166 @@
+/**
+ * Checkout of an order's payment: start it with the order's provider (a Stripe client secret or a PayPal approval
+ * link), capture an approved PayPal order, and — Stripe test mode only — have the provider side emit a signed
+ * `payment_intent.succeeded` webhook to this gateway, as the Stripe CLI does. The amount is always the order's, as
+ * the order decider requested it; the client names nothing but the provider.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Order } from '@streamshop/projections/queries';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { providerProblem } from '../adapters/payment-providers.ts';
+import type { GatewayContext } from '../app.ts';
+import { bearerAuth, principalOf } from '../plugins/auth.ts';
+import { HttpProblem } from '../plugins/problem-json.ts';
+import { IdParams, problems } from '../schemas/common.ts';
+import { CommandAccepted, PaymentProviderName } from '../schemas/orders.ts';
+import { requireVisibleOrder } from './order-access.ts';
+import { answerCommand, dispatchOr503 } from './orders.routes.ts';
+import { isStripeTestMode } from './session.routes.ts';
+
+/** Where the shopper's browser is: its Origin when CORS allows it, else this gateway (which serves the storefront). */
+function storefrontOrigin(request: FastifyRequest, ctx: GatewayContext): string {
+  const origin = request.headers.origin;
+  if (origin && ctx.config.gateway.corsOrigins.includes(origin)) return origin;
+  return ctx.publicUrl?.() ?? `${request.protocol}://${request.host}`;
+}
+
+const StripeCheckout = Type.Object({
+  provider: Type.Literal('stripe'),
+  clientSecret: Type.String(),
+  paymentIntentId: Type.String(),
+  testMode: Type.Boolean(),
+});
+const PaypalCheckout = Type.Object({
+  provider: Type.Literal('paypal'),
+  approvalUrl: Type.String(),
+  paypalOrderId: Type.String(),
+});
+
+/** The order's open payment, or 409: not requested yet (stock still being reserved), already paid, or failed. */
+function payableRequest(order: Order, provider: 'stripe' | 'paypal') {
+  const payment = order.payment;
+  if (!payment || order.status === 'placed' || order.status === 'reserved') {
+    throw new HttpProblem(
+      409,
+      'payment_not_ready',
+      `order ${order.id} is ${order.status}; its payment is not requested yet`,
+    );
+  }
+  if (payment.status === 'paid') throw new HttpProblem(409, 'order_already_paid', `order ${order.id} is paid`);
+  if (order.status !== 'payment_requested') {
+    throw new HttpProblem(409, 'order_not_payable', `order ${order.id} is ${order.status}`);
+  }
+  if (payment.provider !== provider) {
+    throw new HttpProblem(
+      409,
+      'provider_mismatch',
+      `order ${order.id} is paid with ${payment.provider}, not ${provider}`,
+    );
+  }
+  return { paymentId: payment.paymentId, orderId: order.id, amount: payment.amount };
+}
+
+export const paymentsRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
+  const { queries, paymentProviders } = ctx;
+  const commandLimit = { max: ctx.config.gateway.rateLimit.commandsPerMinute, timeWindow: 60_000 };
+
+  app.post(
+    '/api/orders/:id/payment',
+    {
+      config: { auth: 'user', rateLimit: commandLimit },
+      schema: {
+        tags: ['payments'],
+        summary: 'Start paying an order: a Stripe client secret or a PayPal approval link',
+        security: bearerAuth,
+        params: IdParams,
+        body: Type.Object({ provider: PaymentProviderName }, { additionalProperties: false }),
+        response: { 200: Type.Union([StripeCheckout, PaypalCheckout]), ...problems(400, 401, 404, 409, 429, 502) },
+      },
+    },
+    async (request) => {
+      const order = await requireVisibleOrder(queries, request.params.id, principalOf(request));
+      const input = payableRequest(order, request.body.provider);
+      try {
+        if (request.body.provider === 'stripe') return await paymentProviders.stripe.startCheckout(input);
+        // PayPal sends the shopper back to the order page, appending ?token=<paypalOrderId>&PayerID=….
+        const page = `${storefrontOrigin(request, ctx)}/orders/${encodeURIComponent(order.id)}`;
+        return await paymentProviders.paypal.startCheckout({
+          ...input,
+          returnUrl: `${page}?paypal=approved`,
+          cancelUrl: `${page}?paypal=cancelled`,
+        });
+      } catch (err) {
+        request.log.warn({ err, orderId: order.id, provider: request.body.provider }, 'provider checkout failed');
+        throw providerProblem(err, request.body.provider);
+      }
+    },
+  );
+
+  if (isStripeTestMode(ctx) && paymentProviders.stripe.testMode) {
+    app.post(
+      '/api/orders/:id/payment/stripe/test-succeed',
+      {
+        config: { auth: 'user', rateLimit: commandLimit },
+        schema: {
+          tags: ['payments'],
+          summary: 'Stripe test mode: emit a signed payment_intent.succeeded webhook for the order (as the Stripe CLI)',
+          security: bearerAuth,
+          params: IdParams,
+          response: {
+            202: Type.Object({ orderId: Type.String(), status: Type.Literal('webhook_sent') }),
+            ...problems(400, 401, 404, 409, 502),
+          },
+        },
+      },
+      async (request, reply) => {
+        const order = await requireVisibleOrder(queries, request.params.id, principalOf(request));
+        const input = payableRequest(order, 'stripe');
+        const base = ctx.publicUrl?.() ?? `${request.protocol}://${request.host}`;
+        try {
+          await paymentProviders.stripe.simulateSucceeded({ ...input, webhookUrl: `${base}/webhooks/stripe` });
+        } catch (err) {
+          request.log.error({ err, orderId: order.id }, 'test-mode webhook not delivered');
+          throw providerProblem(err, 'stripe');
+        }
+        return reply.code(202).send({ orderId: order.id, status: 'webhook_sent' as const });
+      },
+    );
+  }
+
+  app.post(
+    '/api/orders/:id/payment/paypal/capture',
+    {
+      config: { auth: 'user', rateLimit: commandLimit },
+      schema: {
+        tags: ['payments'],
+        summary: 'Capture the PayPal order the shopper approved; recorded on the payment',
+        security: bearerAuth,
+        params: IdParams,
+        body: Type.Object(
+          { paypalOrderId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) },
+          { additionalProperties: false },
+        ),
+        response: { 202: CommandAccepted, ...problems(400, 401, 404, 409, 422, 429, 502, 503) },
+      },
+    },
+    async (request, reply) => {
+      const order = await requireVisibleOrder(queries, request.params.id, principalOf(request));
+      const input = payableRequest(order, 'paypal');
+      let value: Awaited<ReturnType<typeof paymentProviders.paypal.capture>>;
+      try {
+        value = await paymentProviders.paypal.capture(
+          { ...input, paypalOrderId: request.body.paypalOrderId },
+          Date.now(),
+        );
+      } catch (err) {
+        request.log.warn({ err, orderId: order.id }, 'PayPal capture failed');
+        throw providerProblem(err, 'paypal');
+      }
+      const result = await dispatchOr503(ctx, { type: 'streamshop.payments.RecordProviderEvent', value });
+      // The reply is about the payment aggregate; the client follows the order.
+      const answer = answerCommand(reply, order.id, result);
+      return { orderId: answer.orderId, status: answer.status };
+    },
+  );
+};

@@ -1,0 +1,66 @@
+/** `/api/config` (public: how the storefront signs in and pays) and `/api/me` (the signed-in caller). */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { GatewayContext } from '../app.ts';
+import { bearerAuth, principalOf } from '../plugins/auth.ts';
+import { problems } from '../schemas/common.ts';
+
+export const Me = Type.Object({
+  id: Type.String(),
+  role: Type.Union([Type.Literal('shopper'), Type.Literal('admin')]),
+  name: Type.Optional(Type.String()),
+  email: Type.Optional(Type.String()),
+});
+
+export const sessionRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
+  const { config } = ctx;
+  app.get(
+    '/api/config',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Public configuration for the storefront',
+        response: {
+          200: Type.Object({
+            auth: Type.Union([Type.Literal('clerk'), Type.Literal('dev')]),
+            clerkPublishableKey: Type.Optional(Type.String()),
+            stripePublishableKey: Type.Optional(Type.String()),
+            stripeTestMode: Type.Boolean(),
+            paypalClientId: Type.Optional(Type.String()),
+            currency: Type.Literal('EUR'),
+          }),
+        },
+      },
+    },
+    async () => ({
+      auth: ctx.verifier.mode,
+      ...(config.clerk.publishableKey ? { clerkPublishableKey: config.clerk.publishableKey } : {}),
+      ...(config.stripe.publishableKey ? { stripePublishableKey: config.stripe.publishableKey } : {}),
+      stripeTestMode: isStripeTestMode(ctx),
+      ...(config.paypal?.clientId ? { paypalClientId: config.paypal.clientId } : {}),
+      currency: 'EUR' as const,
+    }),
+  );
+
+  app.get(
+    '/api/me',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags: ['session'],
+        summary: 'The signed-in caller',
+        security: bearerAuth,
+        response: { 200: Me, ...problems(401) },
+      },
+    },
+    async (request) => {
+      const { id, role, name, email } = principalOf(request);
+      return { id, role, ...(name ? { name } : {}), ...(email ? { email } : {}) };
+    },
+  );
+};
+
+/** Stripe runs in test mode (test keys, or stripe-mock): the "Pay (test mode)" button is offered. Never in production. */
+export function isStripeTestMode(ctx: Pick<GatewayContext, 'config'>): boolean {
+  return ctx.config.env !== 'production' && ctx.config.stripe.secretKey.startsWith('sk_test_');
+}

@@ -1,0 +1,28 @@
+/**
+ * Read models as the HTTP API shows them: the documents keep epoch milliseconds (cheap to compare and index), the
+ * API speaks ISO 8601 strings. Nothing else changes shape here.
+ */
+import type { Order, Product } from '@streamshop/projections/queries';
+import type { Static } from 'typebox';
+import type { Order as OrderSchema, Product as ProductSchema } from '../schemas/index.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function productView(p: Product): Static<typeof ProductSchema> {
+  return { ...p, updatedAt: iso(p.updatedAt) };
+}
+
+export function orderView(o: Order): Static<typeof OrderSchema> {
+  return {
+    ...o,
+    shippingAddress: {
+      ...o.shippingAddress,
+      line2: o.shippingAddress.line2 ?? null,
+      region: o.shippingAddress.region ?? null,
+    },
+    payment: o.payment ? { ...o.payment, deadline: iso(o.payment.deadline) } : null,
+    timeline: o.timeline.map((t) => ({ ...t, at: iso(t.at) })),
+    placedAt: iso(o.placedAt),
+    updatedAt: iso(o.updatedAt),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Provider webhooks. Each is verified over the raw bytes it was signed over (this plugin's content-type parser keeps
+ * the body as a Buffer), then turned into a command and answered 2xx only once that command is durably on Kafka
+ * (acks=all): a webhook we acknowledge is never lost, and one we fail is retried by the provider.
+ *
+ * Deduplication: the command id is derived from the provider's event id, and the Payment decider ignores a provider
+ * event id it has recorded, so a replayed webhook changes nothing. A signature that does not verify → 400 problem,
+ * nothing produced.
+ *
+ * Clerk (`/webhooks/clerk`, Svix-signed user events) feeds the `users` read model by a direct, idempotent MongoDB
+ * upsert keyed by the Clerk user id, ordered by the Svix timestamp (an older delivery never overwrites a newer one),
+ * with each Svix message id remembered so a redelivery is acknowledged without a write. There is no users topic yet.
+ */
+import { verifyWebhook as verifyClerkWebhook } from '@clerk/backend/webhooks';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RecordProviderEvent } from '@streamshop/schemas/types';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { isWebhookVerificationError } from '../adapters/payment-providers.ts';
+import type { GatewayContext } from '../app.ts';
+import { HttpProblem } from '../plugins/problem-json.ts';
+import { problems } from '../schemas/common.ts';
+
+const Received = Type.Object({ received: Type.Literal(true), recorded: Type.Boolean() });
+const WEBHOOK_LIMIT = { max: 600, timeWindow: 60_000 };
+
+function rawBodyOf(request: FastifyRequest): Buffer {
+  const body = request.body;
+  if (!Buffer.isBuffer(body) || body.length === 0) throw new HttpProblem(400, 'empty_body', 'the webhook has no body');
+  return body;
+}
+
+function header(request: FastifyRequest, name: string): string {
+  const value = request.headers[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new HttpProblem(400, 'invalid_signature', `missing ${name} header`);
+  }
+  return value;
+}
+
+export const webhooksRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
+  const { paymentProviders, commands, logger } = ctx;
+  // Signatures cover the exact bytes: keep every body of this plugin's routes as a Buffer, whatever its type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  /**
+   * The command on Kafka (acknowledged by all in-sync replicas). Its id is the provider's derivation from the
+   * provider event id, so a replayed webhook is the same command.
+   */
+  async function record(provider: 'stripe' | 'paypal', value: RecordProviderEvent) {
+    try {
+      await commands.send({ type: 'streamshop.payments.RecordProviderEvent', value });
+    } catch (err) {
+      logger.error({ err, provider, providerEventId: value.providerEventId }, 'provider event not recorded');
+      throw new HttpProblem(503, 'commands_unavailable', 'the event could not be recorded; retry', {
+        headers: { 'retry-after': '5' },
+      });
+    }
+  }
+
+  const schema = (summary: string) => ({
+    tags: ['webhooks'],
+    summary,
+    response: { 200: Received, ...problems(400, 503) },
+  });
+
+  app.post(
+    '/webhooks/stripe',
+    { config: { rateLimit: WEBHOOK_LIMIT }, schema: schema('Stripe events (Stripe-Signature over the raw body)') },
+    async (request) => {
+      const body = rawBodyOf(request);
+      let event: unknown;
+      try {
+        event = await paymentProviders.stripe.verifyWebhook(body, header(request, 'stripe-signature'));
+      } catch (err) {
+        if (err instanceof HttpProblem) throw err;
+        if (!isWebhookVerificationError(err)) request.log.warn({ err }, 'Stripe webhook verification failed');
+        throw new HttpProblem(400, 'invalid_signature', 'the Stripe signature does not verify');
+      }
+      const value = paymentProviders.stripe.toCommand(event as never, Date.now());
+      if (value) await record('stripe', value);
+      return { received: true as const, recorded: value !== null };
+    },
+  );
+
+  app.post(
+    '/webhooks/paypal',
+    { config: { rateLimit: WEBHOOK_LIMIT }, schema: schema('PayPal events (verified through PayPal)') },
+    async (request) => {
+      const body = rawBodyOf(request);
+      let event: unknown;
+      try {
+        event = await paymentProviders.paypal.verifyWebhook(request.headers, body);
+      } catch (err) {
+        if (!isWebhookVerificationError(err)) request.log.warn({ err }, 'PayPal webhook verification failed');
+        throw new HttpProblem(400, 'invalid_signature', 'the PayPal webhook does not verify');
+      }
+      const value = paymentProviders.paypal.toCommand(event as never, Date.now());
+      if (value) await record('paypal', value);
+      return { received: true as const, recorded: value !== null };
+    },
+  );
+
+  app.post(
+    '/webhooks/clerk',
+    {
+      config: { rateLimit: WEBHOOK_LIMIT },
+      schema: schema('Clerk user events (Svix signature) for the users read model'),
+    },
+    async (request) => {
+      const secret = ctx.config.clerk.webhookSecret;
+      if (!secret)
+        throw new HttpProblem(404, 'route_not_found', 'Clerk webhooks are not configured (CLERK_WEBHOOK_SECRET)');
+      const body = rawBodyOf(request);
+      const svixId = header(request, 'svix-id');
+      const headers = new Headers();
+      for (const name of ['svix-id', 'svix-timestamp', 'svix-signature', 'content-type']) {
+        const v = request.headers[name];
+        if (typeof v === 'string') headers.set(name, v);
+      }
+      let event: Awaited<ReturnType<typeof verifyClerkWebhook>>;
+      try {
+        event = await verifyClerkWebhook(
+          new Request('http://gateway/webhooks/clerk', { method: 'POST', headers, body }),
+          { signingSecret: secret },
+        );
+      } catch {
+        throw new HttpProblem(400, 'invalid_signature', 'the Svix signature does not verify');
+      }
+      const recorded = await upsertUser(ctx, svixId, Number(headers.get('svix-timestamp')) * 1000, event);
+      return { received: true as const, recorded };
+    },
+  );
+};
+
+interface ClerkUserData {
+  id?: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  image_url?: string | null;
+  primary_email_address_id?: string | null;
+  email_addresses?: { id: string; email_address: string }[];
+  public_metadata?: { role?: unknown };
+  created_at?: number;
+  updated_at?: number;
+  deleted?: boolean;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** Applies a Clerk user event to `users__g<active>`; false when it was a redelivery or not a user event. */
+async function upsertUser(
+  ctx: GatewayContext,
+  svixId: string,
+  at: number,
+  event: { type: string; data: unknown },
+): Promise<boolean> {
+  if (!event.type.startsWith('user.')) return false;
+  const data = event.data as ClerkUserData;
+  if (!data.id) return false;
+  const deliveries = ctx.db.collection<{ _id: string; at: number }>('webhook_deliveries');
+  if (await deliveries.findOne({ _id: `clerk:${svixId}` })) return false;
+  const generation = await ctx.queries.generation('users');
+  const users = ctx.db.collection<{ _id: string; _at?: number }>(`users__g${generation}`);
+  const email =
+    data.email_addresses?.find((e) => e.id === data.primary_email_address_id)?.email_address ??
+    data.email_addresses?.[0]?.email_address ??
+    null;
+  const fields =
+    event.type === 'user.deleted'
+      ? { deleted: true, updatedAt: at }
+      : {
+          id: data.id,
+          name: [data.first_name, data.last_name].filter(Boolean).join(' ') || null,
+          email,
+          imageUrl: data.image_url ?? null,
+          role: data.public_metadata?.role === 'admin' ? 'admin' : 'shopper',
+          createdAt: data.created_at ?? at,
+          updatedAt: data.updated_at ?? at,
+          deleted: false,
+        };
+  try {
+    // Only over an older state: a delivery that arrives after a newer one (Svix retries) is not applied.
+    await users.updateOne(
+      { _id: data.id, $or: [{ _at: { $lt: at } }, { _at: { $exists: false } }] },
+      { $set: { ...fields, _at: at } },
+      { upsert: true },
+    );
+  } catch (err) {
+    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err; // a newer state is there already
+  }
+  await ctx.cache.invalidate('users', generation, [{ kind: 'id', id: data.id }]).catch(() => {});
+  await deliveries.insertOne({ _id: `clerk:${svixId}`, at }).catch((err) => {
+    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+  });
+  return true;
+}

@@ -1,0 +1,42 @@
+/**
+ * TypeBox schemas shared by every route group: money, problems, ids, pagination. These objects are the single source
+ * of request validation, of the handlers' TypeScript types (through the type provider) and of the OpenAPI document.
+ */
+import { type Static, Type } from 'typebox';
+
+export const Money = Type.Object(
+  {
+    amount: Type.Integer({ description: 'Minor units of the currency (1999 = 19.99 EUR).' }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR.' }),
+  },
+  { title: 'Money', description: 'An amount of money; never a float.' },
+);
+export type Money = Static<typeof Money>;
+
+export const Problem = Type.Object(
+  {
+    type: Type.String({ description: 'URI identifying the problem type.' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable snake_case code to branch on (e.g. out_of_stock, invalid_request).' }),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  },
+  { title: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' },
+);
+export type Problem = Static<typeof Problem>;
+
+/** Order, product and user ids: short and printable; anything else is not one of ours (400, not a lookup). */
+export const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.:-]+$' });
+
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+
+export const Cursor = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' });
+
+/** Problem responses a route documents, by status (the error handler sends them; they share one schema). */
+export function problems(...statuses: number[]): Record<number, typeof Problem> {
+  return Object.fromEntries(statuses.map((s) => [s, Problem]));
+}
+
+export const IsoTime = Type.String({ format: 'date-time' });

@@ -1,0 +1,3 @@
+export * from './common.ts';
+export * from './orders.ts';
+export * from './products.ts';

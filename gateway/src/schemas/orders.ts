@@ -1,0 +1,141 @@
+/** HTTP schemas of the order queries and commands (`orders.routes.ts`). */
+import { type Static, Type } from 'typebox';
+import { Cursor, Id, IsoTime, Money } from './common.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const OrderStatus = Type.Union([
+  Type.Literal('placed'),
+  Type.Literal('reserved'),
+  Type.Literal('payment_requested'),
+  Type.Literal('paid'),
+  Type.Literal('confirmed'),
+  Type.Literal('shipped'),
+  Type.Literal('delivered'),
+  Type.Literal('cancelled'),
+  Type.Literal('refunded'),
+]);
+
+export const PaymentProviderName = Type.Union([Type.Literal('stripe'), Type.Literal('paypal')]);
+
+export const Address = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    line1: Type.String({ minLength: 1, maxLength: 200 }),
+    line2: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    postalCode: Type.String({ minLength: 1, maxLength: 20 }),
+    city: Type.String({ minLength: 1, maxLength: 100 }),
+    region: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, upper case.' }),
+  },
+  { additionalProperties: false, title: 'Address' },
+);
+
+export const Order = Type.Object(
+  {
+    id: Type.String(),
+    customerId: Type.String(),
+    status: OrderStatus,
+    lines: Type.Array(
+      Type.Object({
+        line: Type.Integer(),
+        sku: Type.String(),
+        quantity: Type.Integer(),
+        unitPrice: Money,
+        reservation: Type.Union([Type.Literal('pending'), Type.Literal('reserved'), Type.Literal('rejected')]),
+        rejectionReason: Nullable(Type.String()),
+      }),
+    ),
+    shippingAddress: Type.Object({
+      name: Type.String(),
+      line1: Type.String(),
+      line2: Nullable(Type.String()),
+      postalCode: Type.String(),
+      city: Type.String(),
+      region: Nullable(Type.String()),
+      country: Type.String(),
+    }),
+    currency: Type.String(),
+    total: Money,
+    paymentProvider: PaymentProviderName,
+    payment: Nullable(
+      Type.Object({
+        paymentId: Type.String(),
+        provider: PaymentProviderName,
+        amount: Money,
+        status: Type.Union([Type.Literal('requested'), Type.Literal('paid'), Type.Literal('failed')]),
+        deadline: IsoTime,
+        providerReference: Nullable(Type.String()),
+        failureReason: Nullable(Type.String()),
+      }),
+    ),
+    cancellation: Nullable(Type.Object({ reason: Type.String(), by: Type.String() })),
+    refund: Nullable(Type.Object({ amount: Money, reason: Nullable(Type.String()) })),
+    shipment: Nullable(Type.Object({ carrier: Nullable(Type.String()), trackingNumber: Nullable(Type.String()) })),
+    timeline: Type.Array(
+      Type.Object({ status: OrderStatus, at: IsoTime, event: Type.String(), version: Type.Integer() }),
+    ),
+    placedAt: IsoTime,
+    updatedAt: IsoTime,
+    version: Type.Integer({ description: 'The order aggregate version this view reflects.' }),
+  },
+  { title: 'Order' },
+);
+export type Order = Static<typeof Order>;
+
+export const OrderPage = Type.Object({ items: Type.Array(Order), nextCursor: Nullable(Type.String()) });
+
+export const OrderListQuery = Type.Object(
+  { cursor: Type.Optional(Cursor), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+  { additionalProperties: false },
+);
+
+export const OrderByIdQuery = Type.Object(
+  {
+    minVersion: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Wait (bounded) until the read model reached this order version.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderEventsQuery = Type.Object(
+  { access_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) },
+  { additionalProperties: false },
+);
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({
+    minLength: 8,
+    maxLength: 128,
+    pattern: '^[\\x21-\\x7E]+$',
+    description: 'Client-chosen key (8..128 printable characters); a retry with the same key is the same order.',
+  }),
+});
+
+export const OptionalIdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(IdempotencyHeaders.properties['idempotency-key']),
+});
+
+export const PlaceOrderBody = Type.Object(
+  {
+    lines: Type.Array(
+      Type.Object(
+        { sku: Id, quantity: Type.Integer({ minimum: 1, maximum: 99 }) },
+        // Extra fields (a client-sent unitPrice…) are stripped, never read: prices come from the catalog.
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 50 },
+    ),
+    shippingAddress: Address,
+    paymentProvider: PaymentProviderName,
+  },
+  { additionalProperties: false },
+);
+export type PlaceOrderBody = Static<typeof PlaceOrderBody>;
+
+export const CommandAccepted = Type.Object({
+  orderId: Type.String(),
+  version: Type.Optional(Type.Integer()),
+  status: Type.Union([Type.Literal('accepted'), Type.Literal('pending')]),
+});
