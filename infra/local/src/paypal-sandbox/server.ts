@@ -256,8 +256,8 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
   const signer = transmissionSigner();
   const tokens = new Map<string, number>(); // access token → expiry (epoch ms)
   const orders = new Map<string, Order>();
-  /** Responses already given for a PayPal-Request-Id, per operation: a retry gets the same answer. */
-  const replays = new Map<string, { status: number; orderId: string }>();
+  /** Answers already given for a PayPal-Request-Id, per operation: a repeat gets the same answer, as at PayPal. */
+  const replays = new Map<string, unknown>();
   const deliveries: WebhookDelivery[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let baseUrl = '';
@@ -645,10 +645,12 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
     }
     if (method === 'POST' && path === '/v2/checkout/orders') {
       const body = parseJson(await readBody(req));
-      const replay = requestId ? replays.get(`create:${requestId}`) : undefined;
-      const order = replay ? findOrder(replay.orderId) : createOrder(body);
-      if (requestId && !replay) replays.set(`create:${requestId}`, { status: 201, orderId: order.id });
-      return sendJson(res, replay ? 200 : 201, wantsRepresentation(req) ? representation(order, b) : minimal(order, b));
+      const key = `create:${requestId}`;
+      if (requestId && replays.has(key)) return sendJson(res, 200, replays.get(key));
+      const order = createOrder(body);
+      const answer = wantsRepresentation(req) ? representation(order, b) : minimal(order, b);
+      if (requestId) replays.set(key, answer);
+      return sendJson(res, 201, answer);
     }
     const orderPath = /^\/v2\/checkout\/orders\/([^/]+)(\/capture)?$/.exec(path);
     if (orderPath && method === 'GET' && !orderPath[2]) {
@@ -658,11 +660,12 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
       await readBody(req);
       const order = findOrder(orderPath[1]!);
       const key = `capture:${order.id}:${requestId}`;
-      if (requestId && replays.has(key)) return sendJson(res, 200, representation(order, b));
+      if (requestId && replays.has(key)) return sendJson(res, 200, replays.get(key));
       const captures = capture(order, b);
-      if (requestId) replays.set(key, { status: 201, orderId: order.id });
+      const answer = representation(order, b);
+      if (requestId) replays.set(key, answer);
       for (const c of captures) sendCaptureWebhook(order, c, b);
-      return sendJson(res, 201, representation(order, b));
+      return sendJson(res, 201, answer);
     }
     throw apiError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [
       { issue: 'NOT_FOUND', description: `${method} ${path} is not implemented by the streamshop PayPal sandbox` },
