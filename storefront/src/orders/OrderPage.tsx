@@ -5,7 +5,7 @@
  * page in place. Someone else's order is "not found", exactly as a missing one.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { isApiError, withQuery } from '../api/client.ts';
 import { useApi } from '../api/hooks.ts';
 import type { Order } from '../api/types.ts';
@@ -17,6 +17,8 @@ import { RequireSignIn } from '../components/RequireSignIn.tsx';
 import { EmptyState, ErrorState, InlineError, LoadingState } from '../components/states.tsx';
 import { orderKey } from './order-queries.ts';
 import { PaymentPanel } from './PaymentPanel.tsx';
+import { PaypalCapture } from './PaypalReturnPage.tsx';
+import { paypalReturnFrom } from './paypal-return.ts';
 import { isSettled, STATUS_LABELS, timelineSteps } from './timeline.ts';
 import { type LiveState, useOrderEvents } from './useOrderEvents.ts';
 
@@ -95,6 +97,8 @@ function OrderView({ orderId }: { orderId: string }) {
   const { user } = useAuth();
   const location = useLocation();
   const placed = (location.state ?? {}) as OrderPageState;
+  const [params, setParams] = useSearchParams();
+  const paypalReturn = paypalReturnFrom(params);
 
   const order = useQuery({
     queryKey: orderKey(user?.id, orderId),
@@ -155,7 +159,24 @@ function OrderView({ orderId }: { orderId: string }) {
             <p className="mt-3 text-sm text-red-700">Cancelled: {o.cancellation.reason.replaceAll('_', ' ')}</p>
           )}
         </section>
-        <PaymentPanel order={o} />
+        {paypalReturn?.kind === 'approved' ? (
+          <section aria-label="PayPal payment" className="rounded-lg border border-stone-200 bg-white p-4">
+            <PaypalCapture
+              orderId={o.id}
+              paypalOrderId={paypalReturn.paypalOrderId}
+              onDone={() => setParams({}, { replace: true })}
+            />
+          </section>
+        ) : (
+          <>
+            {paypalReturn?.kind === 'cancelled' && (
+              <p role="status" className="rounded-lg bg-amber-50 p-3 text-sm text-amber-900">
+                You cancelled the PayPal payment. You can pay again below while the order waits for payment.
+              </p>
+            )}
+            <PaymentPanel order={o} />
+          </>
+        )}
       </div>
       <aside className="flex flex-col gap-4">
         <section aria-labelledby="items-heading" className="rounded-lg border border-stone-200 bg-white p-4">

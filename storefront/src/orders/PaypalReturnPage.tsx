@@ -1,71 +1,94 @@
 /**
- * Where PayPal's approval page sends the shopper back (/orders/:id/paypal-return?token=<PayPal order id>): capture
- * the approved PayPal order through the gateway, then show the order, which moves to paid over SSE.
+ * Coming back from PayPal's approval page. The gateway asks PayPal to return the shopper to the order page with
+ * `?paypal=approved&token=<PayPal order id>&PayerID=…` (or `?paypal=cancelled`); the older
+ * /orders/:id/paypal-return?token=… form is accepted too. The approved PayPal order is captured through the gateway
+ * once, the query is dropped from the URL, and the order page carries on following the order over SSE.
  */
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../api/hooks.ts';
 import { RequireSignIn } from '../components/RequireSignIn.tsx';
 import { ErrorState, LoadingState } from '../components/states.tsx';
 import { paypalOrderStorageKey } from './payment.ts';
+import { paypalReturnFrom } from './paypal-return.ts';
 
-function Capture({ orderId }: { orderId: string }) {
+/** Captures the approved PayPal order once, then calls `onDone` (which drops the return query from the URL). */
+export function PaypalCapture({
+  orderId,
+  paypalOrderId,
+  onDone,
+}: {
+  orderId: string;
+  paypalOrderId: string;
+  onDone: () => void;
+}) {
   const api = useApi();
-  const navigate = useNavigate();
-  const [params] = useSearchParams();
-  const paypalOrderId = params.get('token') ?? sessionStorage.getItem(paypalOrderStorageKey(orderId));
   const started = useRef(false);
-
   const capture = useMutation({
-    mutationFn: (id: string) =>
+    mutationFn: () =>
       api<unknown>(`/api/orders/${encodeURIComponent(orderId)}/payment/paypal/capture`, {
         method: 'POST',
-        body: { paypalOrderId: id },
+        body: { paypalOrderId },
       }),
     onSuccess: () => {
       sessionStorage.removeItem(paypalOrderStorageKey(orderId));
-      navigate(`/orders/${encodeURIComponent(orderId)}`, { replace: true });
+      onDone();
     },
   });
+  const { mutate } = capture;
 
   useEffect(() => {
-    // Once per visit (StrictMode mounts effects twice in development); the gateway's capture is idempotent anyway.
-    if (started.current || !paypalOrderId) return;
+    // Once per visit (StrictMode runs effects twice in development); the gateway's capture is idempotent anyway.
+    if (started.current) return;
     started.current = true;
-    capture.mutate(paypalOrderId);
-  }, [paypalOrderId, capture]);
+    mutate();
+  }, [mutate]);
 
-  if (!paypalOrderId) {
+  if (capture.isError) {
     return (
       <ErrorState
-        title="PayPal did not say which payment this is"
-        error={new Error('The return link has no PayPal order token. Open your order and pay again.')}
+        title="Your PayPal payment could not be completed"
+        error={capture.error}
+        onRetry={() => capture.mutate()}
       />
     );
   }
-  if (capture.isError) {
+  return <LoadingState label="Completing your PayPal payment…" />;
+}
+
+function LegacyReturn({ orderId }: { orderId: string }) {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const back = `/orders/${encodeURIComponent(orderId)}`;
+  const ret = paypalReturnFrom(params);
+  const stored = sessionStorage.getItem(paypalOrderStorageKey(orderId));
+  const paypalOrderId = ret?.kind === 'approved' ? ret.paypalOrderId : stored;
+
+  if (ret?.kind === 'cancelled') return <Navigate to={`${back}?paypal=cancelled`} replace />;
+  if (!paypalOrderId) {
     return (
       <div className="flex flex-col gap-3">
         <ErrorState
-          title="Your PayPal payment could not be completed"
-          error={capture.error}
-          onRetry={() => capture.mutate(paypalOrderId)}
+          title="PayPal did not say which payment this is"
+          error={new Error('The return link has no PayPal order token. Open your order and pay again.')}
         />
-        <Link to={`/orders/${encodeURIComponent(orderId)}`} className="underline">
+        <Link to={back} className="underline">
           Back to your order
         </Link>
       </div>
     );
   }
-  return <LoadingState label="Completing your PayPal payment…" />;
+  return (
+    <PaypalCapture orderId={orderId} paypalOrderId={paypalOrderId} onDone={() => navigate(back, { replace: true })} />
+  );
 }
 
 export function PaypalReturnPage() {
   const { orderId = '' } = useParams();
   return (
     <RequireSignIn reason="Sign in to complete your PayPal payment.">
-      <Capture orderId={orderId} />
+      <LegacyReturn orderId={orderId} />
     </RequireSignIn>
   );
 }
