@@ -1,6 +1,7 @@
+import { deadLetterId, deadLetterRecord } from '@streamshop/eventsourcing-kafka';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseSince, parseTopic, resolveRecordName, toJson } from './events.command.ts';
+import { parseSince, parseTopic, resolveRecordName, tailLine, toJson } from './events.command.ts';
 
 describe('streamshop events tail arguments', () => {
   it('takes catalog topic names and names the valid ones otherwise', () => {
@@ -51,5 +52,70 @@ describe('toJson', () => {
       none: null,
       text: 'x',
     });
+  });
+});
+
+describe('tailLine', () => {
+  // A stand-in for the Avro serde: JSON `{type, value}` records, anything else undecodable.
+  const serde = {
+    encode: async (_topic: string, type: string, value: unknown) => Buffer.from(JSON.stringify({ type, value })),
+    decode: async (buffer: Buffer) => {
+      if (buffer[0] !== 0x7b) throw new Error('Not a record');
+      return JSON.parse(buffer.toString()) as { type: string; value: unknown };
+    },
+  };
+  const message = (value: Buffer | null) => ({
+    key: Buffer.from('k-1'),
+    value,
+    offset: '7',
+    timestamp: String(Date.parse('2025-06-01T12:00:00Z')),
+    headers: { 'dlq.replayed-from': Buffer.from('abc') },
+  });
+
+  it('prints topic, key, partition, offset, ISO timestamp, type, payload and headers', async () => {
+    const value = await serde.encode('t', 'streamshop.orders.OrderShipped', { aggregateId: 'o-1' });
+    expect(await tailLine(serde, 't', 2, message(value))).toEqual({
+      topic: 't',
+      key: 'k-1',
+      partition: 2,
+      offset: '7',
+      timestamp: '2025-06-01T12:00:00.000Z',
+      type: 'streamshop.orders.OrderShipped',
+      payload: { aggregateId: 'o-1' },
+      headers: { 'dlq.replayed-from': 'abc' },
+    });
+  });
+
+  it('an undecodable record becomes a line with the error and its bytes', async () => {
+    const line = await tailLine(serde, 't', 0, message(Buffer.from('poison')));
+    expect(line).toMatchObject({ type: null, payload: null, error: 'Not a record', valueBase64: 'cG9pc29u' });
+  });
+
+  it('a dead letter carries its id and the decoded record inside it', async () => {
+    const inner = await serde.encode('t', 'streamshop.orders.PlaceOrder', { aggregateId: 'o-2' });
+    const { message: dead } = await deadLetterRecord(
+      serde,
+      'commerce.dlq',
+      { topic: 'orders.commands', partition: 1, offset: '3', key: Buffer.from('o-2'), value: inner },
+      new Error('boom'),
+      'order',
+    );
+    const line = await tailLine(serde, 'commerce.dlq', 0, { ...message(dead.value as Buffer), headers: {} });
+    expect(line).toMatchObject({
+      type: 'streamshop.commerce.DeadLetter',
+      dlqId: deadLetterId({
+        consumerGroup: 'order',
+        sourceTopic: 'orders.commands',
+        sourcePartition: 1,
+        sourceOffset: 3,
+      }),
+      inner: { type: 'streamshop.orders.PlaceOrder', payload: { aggregateId: 'o-2' } },
+    });
+  });
+
+  it('prints snapshot values (the runtime’s JSON) as JSON with no type', async () => {
+    const line = await tailLine(serde, 's', 0, message(Buffer.from('{"version":3}')), { rawJson: true });
+    expect(line).toMatchObject({ type: null, payload: { version: 3 } });
+    expect(line.error).toBeUndefined();
   });
 });

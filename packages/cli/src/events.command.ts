@@ -110,6 +110,8 @@ export async function tailLine(
   topic: string,
   partition: number,
   message: Pick<KafkaMessage, 'key' | 'value' | 'offset' | 'timestamp' | 'headers'>,
+  /** The topic's values are the runtime's own JSON (snapshots), not Avro. */
+  options: { rawJson?: boolean } = {},
 ): Promise<TailLine> {
   const line: TailLine = {
     topic,
@@ -123,6 +125,13 @@ export async function tailLine(
   const headers = headerStrings(message.headers);
   if (headers) line.headers = headers;
   if (message.value === null) return { ...line, error: 'tombstone (no value)', valueBase64: null };
+  if (options.rawJson) {
+    try {
+      return { ...line, payload: JSON.parse(message.value.toString('utf8')) };
+    } catch {
+      // not JSON after all: reported like any undecodable record below
+    }
+  }
   try {
     const decoded = await serde.decode(message.value);
     line.type = decoded.type;
@@ -166,6 +175,8 @@ export async function tailTopic(
   io: { write(line: string): boolean; info(text: string): void; signal?: AbortSignal },
 ): Promise<{ printed: number }> {
   const physical = topicName(options.topic, options.prefix);
+  // Snapshot topics carry no Avro record (the runtime's JSON): print their values as JSON, type null.
+  const rawJson = TOPICS.find((t) => t.name === options.topic)?.records.length === 0;
   const kafka = createKafka(
     { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-events-tail` },
     stderrLogger(),
@@ -196,7 +207,7 @@ export async function tailTopic(
     const active = plan.filter((p) => !options.exitAtEnd || p.start < p.end);
     if (active.length === 0) return { printed };
     await consume(kafka, groupId, physical, partitions, active, options, io, async (partition, message) => {
-      const line = await tailLine(serde, physical, partition, message);
+      const line = await tailLine(serde, physical, partition, message, { rawJson });
       if (options.type && line.type !== options.type && line.inner?.type !== options.type) return true;
       printed++;
       return io.write(`${JSON.stringify(line)}\n`);
