@@ -19,6 +19,8 @@ export {
   type PayPalProvider,
   type PayPalWebhookEvent,
   type PayPalWebhookResource,
+  type ProviderReport,
+  providerEventCommand,
   type RecordProviderEventValue,
   type StartCheckout,
   type StripeCheckoutStart,

@@ -39,6 +39,7 @@ import {
   type PaymentProviderErrorCode,
   type PayPalProvider,
   type PayPalWebhookEvent,
+  providerEventCommand,
   type RecordProviderEventValue,
   WebhookVerificationError,
 } from './provider.ts';
@@ -152,19 +153,13 @@ export function paypalCaptureToCommand(order: Order, ids: PaymentIds, now: numbe
         : 'captured'; // COMPLETED, or PARTIALLY_REFUNDED / REFUNDED: it was captured before being refunded
   // One provider event per capture *status*: a capture seen PENDING and later COMPLETED records both.
   const providerEventId = `paypal-capture:${capture.id}:${status}`;
-  return {
-    commandId: deterministicId('paypal-capture', capture.id, status),
-    aggregateId: ids.paymentId,
-    idempotencyKey: null,
-    issuedAt: now,
-    correlationId: ids.orderId,
-    causationId: null,
+  return providerEventCommand(ids, deterministicId('paypal-capture', capture.id, status), now, {
     providerEventId,
     kind,
     providerReference: ids.paypalOrderId,
     amount: kind === 'failed' || !capture.amount ? null : fromPayPalMoney(capture.amount),
     failureReason: kind === 'failed' ? `paypal_capture_${status.toLowerCase()}` : null,
-  };
+  });
 }
 
 const WEBHOOK_KINDS: Record<string, { kind: RecordProviderEventValue['kind']; failureReason?: string }> = {
@@ -182,13 +177,8 @@ export function paypalEventToCommand(event: PayPalWebhookEvent, now: number): Re
   const paymentId = resource?.custom_id;
   if (!mapped || !paymentId) return null;
   const up = resource.links?.find((l) => l.rel === 'up')?.href;
-  return {
-    commandId: deterministicId('paypal-webhook', event.id),
-    aggregateId: paymentId,
-    idempotencyKey: null,
-    issuedAt: now,
-    correlationId: resource.invoice_id || paymentId,
-    causationId: null,
+  const payment = { paymentId, orderId: resource.invoice_id || paymentId };
+  return providerEventCommand(payment, deterministicId('paypal-webhook', event.id), now, {
     providerEventId: event.id,
     kind: mapped.kind,
     // The PayPal order when PayPal says which (captures do); a refund names its capture in its "up" link.
@@ -198,7 +188,7 @@ export function paypalEventToCommand(event: PayPalWebhookEvent, now: number): Re
       '',
     amount: mapped.kind !== 'failed' && resource.amount ? fromPayPalMoney(resource.amount) : null,
     failureReason: mapped.failureReason ?? null,
-  };
+  });
 }
 
 const TRANSMISSION_HEADERS = {

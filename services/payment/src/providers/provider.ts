@@ -10,6 +10,34 @@ import type Stripe from 'stripe';
 
 export type RecordProviderEventValue = RecordTypes['streamshop.payments.RecordProviderEvent'];
 
+/** What a provider reports about a payment; the envelope is the same for every provider. */
+export type ProviderReport = Pick<
+  RecordProviderEventValue,
+  'providerEventId' | 'kind' | 'providerReference' | 'amount' | 'failureReason'
+>;
+
+/**
+ * The RecordProviderEvent for a provider's report on a payment: addressed to the payment, correlated with its
+ * order, issued `now`, with a command id derived from the provider's ids (so a redelivery is the same command),
+ * and no idempotency key (the decider deduplicates reports by providerEventId).
+ */
+export function providerEventCommand(
+  payment: { paymentId: string; orderId: string },
+  commandId: string,
+  now: number,
+  report: ProviderReport,
+): RecordProviderEventValue {
+  return {
+    commandId,
+    aggregateId: payment.paymentId,
+    idempotencyKey: null,
+    issuedAt: now,
+    correlationId: payment.orderId,
+    causationId: null,
+    ...report,
+  };
+}
+
 export type StripeCheckoutStart = {
   provider: 'stripe';
   clientSecret: string;

@@ -21,6 +21,8 @@ import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import {
   PaymentProviderError,
+  type ProviderReport,
+  providerEventCommand,
   type RecordProviderEventValue,
   type StartCheckout,
   type StripeProvider,
@@ -70,25 +72,14 @@ const money = (amount: number, currency: string): Money => ({ amount, currency: 
 export function stripeEventToCommand(event: Stripe.Event, now: number): RecordProviderEventValue | null {
   const record = (
     ids: { paymentId: string; orderId: string } | null,
-    fields: Pick<RecordProviderEventValue, 'kind' | 'providerReference' | 'amount' | 'failureReason'> & {
-      providerEventId?: string;
-    },
+    report: Omit<ProviderReport, 'providerEventId'> & { providerEventId?: string },
   ): RecordProviderEventValue | null => {
     if (!ids) return null; // not one of our payments (no metadata): nothing to record
-    const providerEventId = fields.providerEventId ?? event.id;
-    return {
-      commandId: deterministicId('stripe-webhook', providerEventId),
-      aggregateId: ids.paymentId,
-      idempotencyKey: null,
-      issuedAt: now,
-      correlationId: ids.orderId,
-      causationId: null,
+    const providerEventId = report.providerEventId ?? event.id;
+    return providerEventCommand(ids, deterministicId('stripe-webhook', providerEventId), now, {
+      ...report,
       providerEventId,
-      kind: fields.kind,
-      providerReference: fields.providerReference,
-      amount: fields.amount,
-      failureReason: fields.failureReason,
-    };
+    });
   };
   switch (event.type) {
     case 'payment_intent.succeeded': {
