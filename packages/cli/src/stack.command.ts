@@ -1,11 +1,13 @@
-/** `streamshop up` and `streamshop stack …`: the local stack of real servers. */
+/** `streamshop up` (the whole platform, in the foreground) and `streamshop stack …` (the local stack of real servers). */
 
 import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
-import { ensureCatalogTopics } from '@streamshop/command-service';
+import { relative } from 'node:path';
 import { loadConfig } from '@streamshop/config';
+import { runUntilSignal } from '@streamshop/eventsourcing-kafka';
 import { COMPONENT_NAMES, type ComponentStatus, down, logFile, reset, StepError, status, up } from '@streamshop/stack';
-import { Command } from 'commander';
-import { quietLogger } from './topics.command.ts';
+import { Command, InvalidArgumentError } from 'commander';
+import { pino } from 'pino';
+import { logFileFor, type Platform, PlatformAborted, startPlatform } from './platform.ts';
 
 function table(rows: ComponentStatus[]): string {
   const head = ['COMPONENT', 'HEALTH', 'VERSION', 'PORT', 'PID', 'URL'];
@@ -35,18 +37,106 @@ async function printStatus(json: boolean, only?: string[]): Promise<boolean> {
   return rows.every((r) => r.healthy);
 }
 
+const parsePort = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a TCP port (0-65535)');
+  return n;
+};
+
+/** What to print once the platform is up: where to go, and who to sign in as. */
+async function welcome(url: string, logFile: string): Promise<string> {
+  const open = url.replace('://127.0.0.1:', '://localhost:');
+  let signIn = 'Sign in with Clerk (CLERK_* keys are set).';
+  try {
+    const res = await fetch(`${url}/api/dev/users`);
+    if (res.ok) {
+      const users = (await res.json()) as { name: string; role: string }[];
+      signIn = `Demo users (dev sign-in, no password): ${users.map((u) => `${u.name} (${u.role})`).join(', ')}`;
+    }
+  } catch {}
+  return [
+    `  Open ${open}`,
+    `  ${signIn}`,
+    `  API docs ${open}/docs · logs ${relative(process.cwd(), logFile) || logFile}`,
+    '  Ctrl-C stops the platform; the stack keeps running (`npx streamshop stack down` stops it).',
+  ].join('\n');
+}
+
 export function upCommand(): Command {
   return new Command('up')
-    .description('Bring up the platform: the local stack of real servers and the topics, then print what runs where')
-    .action(async () => {
+    .description(
+      'Run the whole platform in the foreground: the stack, topics, command services, projections, the storefront and the gateway, with a demo catalog; Ctrl-C stops it',
+    )
+    .option('--port <port>', 'the gateway port (default: GATEWAY_PORT or 18080; 0 picks a free one)', parsePort)
+    .option('--prefix <prefix>', 'topic prefix of a side-by-side environment (its own database and Redis keys too)', '')
+    .option('--no-seed', 'do not add the demo catalog')
+    .option('--no-storefront', 'do not build the storefront (serve storefront/dist as it is, or only the API)')
+    .addHelpText(
+      'after',
+      `
+The first run downloads and builds the stack for a few minutes; later runs take seconds. Logs go to
+.stack/logs/platform.log (STREAMSHOP_LOG_LEVEL sets how much). \`streamshop stack up\` starts the stack alone.
+
+Examples:
+  $ streamshop up                        everything; open the URL it prints
+  $ streamshop up --port 8080 --no-seed
+  $ streamshop up --prefix dev2. --port 0   a second, isolated platform beside the first
+  $ GATEWAY_HOST=0.0.0.0 streamshop up   reachable from other machines`,
+    )
+    .action(async (opts: { port?: number; prefix: string; seed: boolean; storefront: boolean }) => {
       const config = loadConfig();
+      const logFile = logFileFor(config, 'platform');
+      const logger = pino(
+        { level: config.logLevel },
+        pino.multistream([
+          { level: config.logLevel, stream: pino.destination({ dest: logFile, append: true, sync: true }) },
+          { level: 'error', stream: process.stderr },
+        ]),
+      );
       const started = Date.now();
-      await up(config);
-      const topics = await ensureCatalogTopics(config, quietLogger());
-      console.log(`✓ topics: ${topics.created.length} created, ${topics.verified.length} verified`);
-      process.stdout.write(`\nstreamshop is up (${((Date.now() - started) / 1000).toFixed(1)}s):\n\n`);
-      await printStatus(false);
-      process.stdout.write('\nStop it with: npx streamshop stack down\n');
+      // Ctrl-C while starting stops what has started; a second one exits at once.
+      const abort = new AbortController();
+      const onSignal = () => {
+        if (abort.signal.aborted) process.exit(130);
+        console.log('\nstopping what has started…');
+        abort.abort();
+      };
+      process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+      let platform: Platform;
+      try {
+        platform = await startPlatform(config, {
+          logger,
+          say: (line) => console.log(line),
+          prefix: opts.prefix,
+          seed: opts.seed,
+          storefront: opts.storefront ? 'build' : 'skip',
+          signal: abort.signal,
+          ...(opts.port === undefined ? {} : { port: opts.port }),
+        });
+      } catch (err) {
+        if (err instanceof PlatformAborted) {
+          console.log('stopped');
+          process.exit(130);
+        }
+        throw err;
+      } finally {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      }
+      console.log(`\nstreamshop is running (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
+      console.log(await welcome(platform.url, logFile));
+      await runUntilSignal(
+        [
+          {
+            start: async () => {},
+            stop: async () => {
+              console.log('\nstopping the gateway, projections and services…');
+              await platform.stop();
+              console.log('stopped; the stack keeps running (`npx streamshop stack down` stops it)');
+            },
+          },
+        ],
+        { logger },
+      );
     });
 }
 
