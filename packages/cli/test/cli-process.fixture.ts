@@ -42,29 +42,26 @@ export function cliProcess(args: string[], options: { env?: Record<string, strin
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const result = collect(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
+  const output = capture(child);
   return {
     child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    lines: () => stdout.split('\n').filter(Boolean),
+    stdout: output.stdout,
+    stderr: output.stderr,
+    lines: () => output.stdout().split('\n').filter(Boolean),
     /** Sends `signal` and waits for the exit. */
     async stop(signal: NodeJS.Signals = 'SIGINT') {
       if (child.exitCode === null) child.kill(signal);
-      return result;
+      return output.result;
     },
   };
 }
 
 function collect(child: ChildProcess): Promise<CliResult> {
+  return capture(child).result;
+}
+
+/** What the child prints, readable while it runs, and the whole of it once it has exited. */
+function capture(child: ChildProcess) {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -73,8 +70,9 @@ function collect(child: ChildProcess): Promise<CliResult> {
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  return new Promise((resolve, reject) => {
+  const result = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr, lines: stdout.split('\n').filter(Boolean) }));
   });
+  return { stdout: () => stdout, stderr: () => stderr, result };
 }
