@@ -4,8 +4,10 @@
  * (the gateway then runs in Clerk mode with that PEM, the networkless production path), and read-model documents
  * written directly in the docs/read-models.md shapes (the projection workers are not part of these tests).
  */
+import { randomUUID } from 'node:crypto';
 import type { Config } from '@streamshop/config';
 import { readModelKeys } from '@streamshop/read-cache';
+import { AvroSerde } from '@streamshop/schemas';
 import { ensureTopics } from '@streamshop/schemas/topics';
 import type { Namespace } from '@streamshop/testkit';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
@@ -185,3 +187,33 @@ export const ADDRESS = {
   city: 'Paris',
   country: 'FR',
 };
+
+export interface Observed {
+  key: string | null;
+  type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read fields of many record types.
+  value: Record<string, any>;
+}
+
+/** Everything a read_committed consumer sees on the given physical topics, decoded with the registry serde. */
+export async function observe(ns: Namespace, topics: string[]) {
+  const serde = new AvroSerde({ registryUrl: ns.config.registry.url, prefix: ns.topicPrefix });
+  const seen = new Map<string, Observed[]>(topics.map((t) => [t, []]));
+  const consumer = ns.kafka.consumer({
+    groupId: `${ns.id}-observer-${randomUUID()}`,
+    readUncommitted: false,
+    ...fastConsumer,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      let decoded: { type: string; value: Record<string, unknown> } = { type: '?', value: {} };
+      try {
+        decoded = (await serde.decode(message.value ?? Buffer.alloc(0))) as unknown as typeof decoded;
+      } catch {}
+      seen.get(topic)?.push({ key: message.key?.toString() ?? null, ...decoded });
+    },
+  });
+  return { of: (topic: string) => seen.get(topic) ?? [], stop: () => consumer.disconnect() };
+}
