@@ -28,9 +28,7 @@ describe('dlq list output', () => {
     // Columns line up: each row's type starts where the TYPE heading does.
     expect(table[1]!.indexOf(' - ') + 1).toBe(table[0]!.indexOf('TYPE'));
     expect(table[2]!.indexOf('PlaceOrder')).toBe(table[0]!.indexOf('TYPE'));
-    expect(table[1]).toMatch(
-      /^a {3}2025-06-01T12:00:00Z {2}order {2}orders\.commands\/2@41 +- +SerdeError: Not a/,
-    );
+    expect(table[1]).toMatch(/^a {3}2025-06-01T12:00:00Z {2}order {2}orders\.commands\/2@41 +- +SerdeError: Not a/);
     expect(table[2]).toContain('PlaceOrder');
     expect(table[1]!.endsWith('…')).toBe(true);
     expect(table[1]).not.toContain('\n');
