@@ -3,6 +3,9 @@
  * forged and expired tokens → 401; a shopper on an admin route → 403; past the rate limit → 429; the dev signer's
  * tokens verified like Clerk's (and refused in production); ops endpoints; CORS, request ids, security headers.
  */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createNamespace } from '@streamshop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRunnable } from '../src/main.ts';
@@ -14,8 +17,14 @@ let gateway: GatewayRunnable;
 let devGateway: GatewayRunnable;
 let shopper: string;
 let admin: string;
+let storefront: string;
 
 beforeAll(async () => {
+  // A built storefront as Vite leaves it: index.html and hashed assets.
+  storefront = await mkdtemp(join(tmpdir(), 'storefront-'));
+  await mkdir(join(storefront, 'assets'));
+  await writeFile(join(storefront, 'index.html'), '<!doctype html><title>streamshop</title><div id="root"></div>');
+  await writeFile(join(storefront, 'assets', 'app-3f9a.js'), 'console.log("app")');
   clerk = await clerkInstance();
   const config = withConfig(ns.config, {
     clerk: { jwtKey: clerk.jwtKey, webhookSecret: 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=' },
@@ -28,7 +37,7 @@ beforeAll(async () => {
       clerk: { jwtKey: undefined, secretKey: undefined },
       gateway: { rateLimit: { perMinute: 1000, commandsPerMinute: 100, loginsPerMinute: 3 } },
     }),
-    { redisPrefix: `${ns.redisPrefix}dev:` },
+    { redisPrefix: `${ns.redisPrefix}dev:`, staticDir: storefront },
   );
   shopper = await clerk.token('user_shopper');
   admin = await clerk.token('user_admin', { role: 'admin' });
@@ -38,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([gateway?.stop(), devGateway?.stop()]);
+  if (storefront) await rm(storefront, { recursive: true, force: true });
   await ns.cleanup();
 });
 
@@ -378,6 +388,32 @@ describe('hardening', () => {
     const res = await gateway.app.inject({ method: 'GET', url: '/api/nope' });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('route_not_found');
+  });
+});
+
+describe('the storefront', () => {
+  it('serves the built files, index.html for client-side routes, and problems for unknown API paths', async () => {
+    const home = await devGateway.app.inject({ method: 'GET', url: '/' });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('<div id="root">');
+    const asset = await devGateway.app.inject({ method: 'GET', url: '/assets/app-3f9a.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toContain('immutable');
+    const route = await devGateway.app.inject({
+      method: 'GET',
+      url: '/orders/abc?paypal=approved',
+      headers: { accept: 'text/html' },
+    });
+    expect(route.statusCode).toBe(200);
+    expect(route.headers['content-type']).toMatch(/^text\/html/);
+    expect(route.body).toContain('<div id="root">');
+    const missingAsset = await devGateway.app.inject({ method: 'GET', url: '/assets/gone-1234.js' });
+    expect(missingAsset.statusCode).toBe(404);
+    const api = await devGateway.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(api.statusCode).toBe(404);
+    expect(api.json().code).toBe('route_not_found');
+    // Without a static dir, / is just an unknown route.
+    expect((await gateway.app.inject({ method: 'GET', url: '/orders/abc' })).statusCode).toBe(404);
   });
 });
 
