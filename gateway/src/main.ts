@@ -7,7 +7,7 @@
  * consumer's group; the database and the Redis prefix default to the same id (`t_x.` → database `t_x`, Redis
  * `t_x:`), as the testkit's namespaces do, unless given explicitly.
  */
-import { isEntryPoint, ServiceSetupError } from '@streamshop/command-service';
+import { ensureCatalogTopics, isEntryPoint, ServiceSetupError } from '@streamshop/command-service';
 import { type Config, loadConfig } from '@streamshop/config';
 import { createKafka, type Runnable, runUntilSignal } from '@streamshop/eventsourcing-kafka';
 import { createPaymentProviders } from '@streamshop/payment-service/providers';
@@ -167,5 +167,8 @@ export { GatewayConfigError };
 
 if (isEntryPoint(import.meta.url)) {
   const config = loadConfig();
-  await runUntilSignal([startGateway(config)], { logger: pino({ level: config.logLevel }) });
+  const logger = pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS });
+  // The reply consumer needs commerce.command-replies; creating missing catalog topics is idempotent.
+  await ensureCatalogTopics(config, logger);
+  await runUntilSignal([startGateway(config, { logger })], { logger });
 }
