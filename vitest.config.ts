@@ -37,6 +37,22 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          // Browser tests last: they need the whole platform (stack, services, projections, gateway + storefront).
+          sequence: { groupOrder: 2 },
+          include: ['storefront/e2e/**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**', '**/.stack/**', '**/dist/**'],
+          // The stack (testkit), then Debian's Chromium and a current storefront build (storefront/e2e).
+          globalSetup: ['./packages/testkit/src/global-setup.ts', './storefront/e2e/global-setup.ts'],
+          // A journey is a saga round trip per order plus a browser; ceilings, not expectations.
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          // One browser journey at a time on two cores.
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 });

@@ -220,7 +220,7 @@ function CheckoutForm() {
               <span>
                 {l.quantity} × {l.name}
               </span>
-              <Price money={times(l.unitPrice, l.quantity)} />
+              <Price money={times(l.unitPrice, l.quantity)} className="shrink-0" />
             </li>
           ))}
         </ul>

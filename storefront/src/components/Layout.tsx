@@ -24,7 +24,10 @@ export function Layout() {
           <Link to="/" className="text-xl font-bold tracking-tight text-teal-800">
             streamshop
           </Link>
-          <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-1 text-sm">
+          <nav
+            aria-label="Main"
+            className="order-last flex w-full flex-wrap items-center gap-1 text-sm sm:order-none sm:w-auto sm:flex-1"
+          >
             <NavLink to="/" end className={navClass}>
               Catalog
             </NavLink>
@@ -36,7 +39,7 @@ export function Layout() {
               <span className="sr-only"> items</span>
             </NavLink>
           </nav>
-          <div className="flex items-center gap-2 text-sm">
+          <div className="ml-auto flex items-center gap-2 text-sm">
             {ready && user ? (
               <>
                 <span data-testid="signed-in-user" className="text-stone-700">
