@@ -162,9 +162,11 @@ describe('reading orders', () => {
   });
 
   it("another shopper's order is not found; its owner and admins see it", async () => {
-    const asBo = await gateway.app.inject({ method: 'GET', url: '/api/orders/order-sam-1', headers: auth(bo) });
-    expect(asBo.statusCode).toBe(404);
-    expect(asBo.json().code).toBe('order_not_found');
+    for (const url of ['/api/orders/order-sam-1', '/api/orders/order-sam-1?minVersion=5']) {
+      const asBo = await gateway.app.inject({ method: 'GET', url, headers: auth(bo) });
+      expect(asBo.statusCode, url).toBe(404);
+      expect(asBo.json().code).toBe('order_not_found');
+    }
     const asSam = await gateway.app.inject({ method: 'GET', url: '/api/orders/order-sam-1', headers: auth(sam) });
     expect(asSam.statusCode).toBe(200);
     expect(asSam.json()).toMatchObject({ id: 'order-sam-1', customerId: 'user_sam', status: 'placed', version: 1 });
@@ -274,9 +276,24 @@ describe('cancelling', () => {
       shippingAddress: ADDRESS,
       paymentProvider: 'stripe',
     });
-    const { orderId } = placed.json();
-    // The orders worker is not running here: write the projected document as it would.
+    const { orderId, version } = placed.json();
+    // Read-your-writes right after placing: the order is not projected yet, so this waits for it.
+    const read = gateway.app.inject({
+      method: 'GET',
+      url: `/api/orders/${orderId}?minVersion=${version}`,
+      headers: auth(sam),
+    });
+    // The orders worker is not running here: write the projected document as it would, and announce it.
     await db.collection('orders__g1').insertOne(orderDoc(orderId, 'user_sam') as never);
+    const cache = createReadCache({ redis: ns.redis(), prefix: ns.redisPrefix, logger });
+    await cache.invalidate('orders', 1, [{ kind: 'id', id: orderId }]);
+    await cache.publishChanges('orders', {
+      model: 'orders',
+      generation: 1,
+      changes: [{ id: orderId, version: 1, customerId: 'user_sam' }],
+    });
+    expect((await read).statusCode).toBe(200);
+    expect((await read).json()).toMatchObject({ id: orderId, version: 1 });
     const asBo = await gateway.app.inject({ method: 'POST', url: `/api/orders/${orderId}/cancel`, headers: auth(bo) });
     expect(asBo.statusCode).toBe(404);
     const cancel = await gateway.app.inject({

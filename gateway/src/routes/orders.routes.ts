@@ -28,7 +28,7 @@ import {
   OrderPage,
   PlaceOrderBody,
 } from '../schemas/orders.ts';
-import { orderNotFound, requireVisibleOrder, visibleOrder, waitForOrderVersion } from './order-access.ts';
+import { canSee, orderNotFound, requireVisibleOrder, visibleOrder, waitForOrderVersion } from './order-access.ts';
 import { orderView } from './views.ts';
 
 export const ORDER_CURRENCY = 'EUR';
@@ -88,13 +88,13 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
       const principal = principalOf(request);
       const { id } = request.params;
       const { minVersion } = request.query;
-      let order: OrderModel | null = await visibleOrder(queries, id, principal);
+      let order: OrderModel | null = await queries.orders.byId(id);
+      if (order && !canSee(order, principal)) throw orderNotFound(id);
       if (minVersion !== undefined && (order === null || order.version < minVersion)) {
-        // The order may not be projected yet right after it was placed: wait for it too (its owner is checked below).
-        const latest = await waitForOrderVersion(ctx, id, minVersion, MIN_VERSION_WAIT_MS);
-        order = latest && (latest.customerId === principal.id || principal.role === 'admin') ? latest : null;
+        // Right after placing, the order may not be projected yet: wait for it too (its owner is checked again).
+        order = await waitForOrderVersion(ctx, id, minVersion, MIN_VERSION_WAIT_MS);
       }
-      if (!order) throw orderNotFound(id);
+      if (!order || !canSee(order, principal)) throw orderNotFound(id);
       reply.header('x-read-model-version', String(order.version));
       return orderView(order);
     },
