@@ -7,13 +7,13 @@
  * one's order URL is told it does not exist. Every step leaves a screenshot in storefront/e2e/screenshots/.
  */
 import { join } from 'node:path';
+import { type Platform, startPlatform } from '@streamshop/cli/platform';
 import { stackPaths } from '@streamshop/stack';
 import { createNamespace, type Namespace } from '@streamshop/testkit';
 import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, newShopper, screenshots } from './browser.ts';
-import { type Platform, startPlatform } from './platform.ts';
 
 /** Long enough for a saga round trip on a busy two-core machine; a ceiling, not an expectation. */
 const ORDER_SETTLES_MS = 90_000;

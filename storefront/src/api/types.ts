@@ -90,6 +90,9 @@ export interface Address {
   country: string;
 }
 
+/** An order's address as the read model answers it (absent optional parts are null). */
+export type ShippingAddress = Omit<Address, 'line2' | 'region'> & { line2: string | null; region: string | null };
+
 export interface OrderLine {
   line: number;
   sku: string;
@@ -111,7 +114,7 @@ export interface Order {
   customerId: string;
   status: OrderStatus;
   lines: OrderLine[];
-  shippingAddress: Address;
+  shippingAddress: ShippingAddress;
   currency: string;
   total: Money;
   paymentProvider: PaymentProvider;
