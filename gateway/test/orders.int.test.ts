@@ -73,6 +73,21 @@ afterAll(async () => {
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** What the orders worker does after folding events: write the document, drop its cached copy, announce the change. */
+async function project(orderId: string, customerId: string, set: Record<string, unknown>) {
+  const version = set.version as number;
+  const orders = db.collection('orders__g1');
+  if (await orders.findOne({ _id: orderId as never })) await orders.updateOne({ _id: orderId as never }, { $set: set });
+  else await orders.insertOne({ ...orderDoc(orderId, customerId), ...set } as never);
+  const cache = createReadCache({ redis: ns.redis(), prefix: ns.redisPrefix, logger });
+  await cache.invalidate('orders', 1, [{ kind: 'id', id: orderId }]);
+  await cache.publishChanges('orders', {
+    model: 'orders',
+    generation: 1,
+    changes: [{ id: orderId, version, customerId }],
+  });
+}
+
 function place(token: string, key: string, body: unknown) {
   return gateway.app.inject({
     method: 'POST',
@@ -189,22 +204,12 @@ describe('reading orders', () => {
   });
 
   it('?minVersion waits for the read model to reach the version (read-your-writes)', async () => {
-    const cache = createReadCache({ redis: ns.redis(), prefix: ns.redisPrefix, logger });
     const pending = gateway.app.inject({
       method: 'GET',
       url: '/api/orders/order-bo-1?minVersion=2',
       headers: auth(bo),
     });
-    // What the orders worker does: write, invalidate the cached copy, then announce.
-    await db
-      .collection('orders__g1')
-      .updateOne({ _id: 'order-bo-1' as never }, { $set: { version: 2, status: 'reserved' } });
-    await cache.invalidate('orders', 1, [{ kind: 'id', id: 'order-bo-1' }]);
-    await cache.publishChanges('orders', {
-      model: 'orders',
-      generation: 1,
-      changes: [{ id: 'order-bo-1', version: 2, customerId: 'user_bo' }],
-    });
+    await project('order-bo-1', 'user_bo', { version: 2, status: 'reserved' });
     const res = await pending;
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ version: 2, status: 'reserved' });
@@ -220,7 +225,6 @@ describe('reading orders', () => {
   });
 
   it('streams the order as Server-Sent Events: current state first, then every change', async () => {
-    const cache = createReadCache({ redis: ns.redis(), prefix: ns.redisPrefix, logger });
     const controller = new AbortController();
     const res = await fetch(`${gateway.url}/api/orders/order-sam-1/events?access_token=${sam}`, {
       signal: controller.signal,
@@ -247,15 +251,7 @@ describe('reading orders', () => {
     };
     expect(await nextOrder()).toMatchObject({ id: 'order-sam-1', version: 1, status: 'placed' });
 
-    await db
-      .collection('orders__g1')
-      .updateOne({ _id: 'order-sam-1' as never }, { $set: { version: 2, status: 'reserved' } });
-    await cache.invalidate('orders', 1, [{ kind: 'id', id: 'order-sam-1' }]);
-    await cache.publishChanges('orders', {
-      model: 'orders',
-      generation: 1,
-      changes: [{ id: 'order-sam-1', version: 2, customerId: 'user_sam' }],
-    });
+    await project('order-sam-1', 'user_sam', { version: 2, status: 'reserved' });
     expect(await nextOrder()).toMatchObject({ id: 'order-sam-1', version: 2, status: 'reserved' });
 
     controller.abort();
@@ -283,15 +279,8 @@ describe('cancelling', () => {
       url: `/api/orders/${orderId}?minVersion=${version}`,
       headers: auth(sam),
     });
-    // The orders worker is not running here: write the projected document as it would, and announce it.
-    await db.collection('orders__g1').insertOne(orderDoc(orderId, 'user_sam') as never);
-    const cache = createReadCache({ redis: ns.redis(), prefix: ns.redisPrefix, logger });
-    await cache.invalidate('orders', 1, [{ kind: 'id', id: orderId }]);
-    await cache.publishChanges('orders', {
-      model: 'orders',
-      generation: 1,
-      changes: [{ id: orderId, version: 1, customerId: 'user_sam' }],
-    });
+    // The orders worker is not running here: project the order as it would.
+    await project(orderId, 'user_sam', { version: 1 });
     expect((await read).statusCode).toBe(200);
     expect((await read).json()).toMatchObject({ id: orderId, version: 1 });
     const asBo = await gateway.app.inject({ method: 'POST', url: `/api/orders/${orderId}/cancel`, headers: auth(bo) });
@@ -325,7 +314,7 @@ describe('cancelling', () => {
         paymentProvider: 'stripe',
       })
     ).json();
-    await db.collection('orders__g1').insertOne(orderDoc(orderId, 'user_sam') as never);
+    await project(orderId, 'user_sam', { version: 1 });
     await gateway.app.inject({ method: 'POST', url: `/api/orders/${orderId}/cancel`, headers: auth(sam) });
     // A second cancel under another key is a new command: the order is cancelled, so the decider refuses it.
     const res = await gateway.app.inject({

@@ -13,14 +13,28 @@ export function productView(p: Product): Static<typeof ProductSchema> {
 }
 
 export function orderView(o: Order): Static<typeof OrderSchema> {
+  // Nullable fields default to null: a document written without one (an upsert that dropped a null) still serialises.
   return {
     ...o,
+    lines: o.lines.map((l) => ({ ...l, rejectionReason: l.rejectionReason ?? null })),
     shippingAddress: {
       ...o.shippingAddress,
       line2: o.shippingAddress.line2 ?? null,
       region: o.shippingAddress.region ?? null,
     },
-    payment: o.payment ? { ...o.payment, deadline: iso(o.payment.deadline) } : null,
+    payment: o.payment
+      ? {
+          ...o.payment,
+          deadline: iso(o.payment.deadline),
+          providerReference: o.payment.providerReference ?? null,
+          failureReason: o.payment.failureReason ?? null,
+        }
+      : null,
+    cancellation: o.cancellation ?? null,
+    refund: o.refund ? { ...o.refund, reason: o.refund.reason ?? null } : null,
+    shipment: o.shipment
+      ? { carrier: o.shipment.carrier ?? null, trackingNumber: o.shipment.trackingNumber ?? null }
+      : null,
     timeline: o.timeline.map((t) => ({ ...t, at: iso(t.at) })),
     placedAt: iso(o.placedAt),
     updatedAt: iso(o.updatedAt),

@@ -13,10 +13,11 @@
  */
 import { verifyWebhook as verifyClerkWebhook } from '@clerk/backend/webhooks';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { PaymentProviderError } from '@streamshop/payment-service/providers';
 import type { RecordProviderEvent } from '@streamshop/schemas/types';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { isWebhookVerificationError } from '../adapters/payment-providers.ts';
+import { isWebhookVerificationError, providerProblem } from '../adapters/payment-providers.ts';
 import type { GatewayContext } from '../app.ts';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import { problems } from '../schemas/common.ts';
@@ -65,42 +66,44 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
     response: { 200: Received, ...problems(400, 503) },
   });
 
-  app.post(
-    '/webhooks/stripe',
-    { config: { rateLimit: WEBHOOK_LIMIT }, schema: schema('Stripe events (Stripe-Signature over the raw body)') },
-    async (request) => {
-      const body = rawBodyOf(request);
-      let event: unknown;
-      try {
-        event = await paymentProviders.stripe.verifyWebhook(body, header(request, 'stripe-signature'));
-      } catch (err) {
-        if (err instanceof HttpProblem) throw err;
-        if (!isWebhookVerificationError(err)) request.log.warn({ err }, 'Stripe webhook verification failed');
-        throw new HttpProblem(400, 'invalid_signature', 'the Stripe signature does not verify');
-      }
-      const value = paymentProviders.stripe.toCommand(event as never, Date.now());
-      if (value) await record('stripe', value);
-      return { received: true as const, recorded: value !== null };
-    },
-  );
+  /**
+   * One provider's webhook route: verify (a refusal → 400, nothing produced; the verifier unreachable → its 5xx, so
+   * the provider retries), map to the command, record it, then acknowledge.
+   */
+  function providerWebhook(
+    provider: 'stripe' | 'paypal',
+    summary: string,
+    verifyAndMap: (request: FastifyRequest, body: Buffer) => Promise<RecordProviderEvent | null>,
+  ) {
+    app.post(
+      `/webhooks/${provider}`,
+      { config: { rateLimit: WEBHOOK_LIMIT }, schema: schema(summary) },
+      async (request) => {
+        const body = rawBodyOf(request);
+        let value: RecordProviderEvent | null;
+        try {
+          value = await verifyAndMap(request, body);
+        } catch (err) {
+          if (err instanceof HttpProblem) throw err;
+          if (err instanceof PaymentProviderError) throw providerProblem(err, provider);
+          if (!isWebhookVerificationError(err)) request.log.warn({ err, provider }, 'webhook verification failed');
+          throw new HttpProblem(400, 'invalid_signature', `the ${provider} webhook signature does not verify`);
+        }
+        if (value) await record(provider, value);
+        return { received: true as const, recorded: value !== null };
+      },
+    );
+  }
 
-  app.post(
-    '/webhooks/paypal',
-    { config: { rateLimit: WEBHOOK_LIMIT }, schema: schema('PayPal events (verified through PayPal)') },
-    async (request) => {
-      const body = rawBodyOf(request);
-      let event: unknown;
-      try {
-        event = await paymentProviders.paypal.verifyWebhook(request.headers, body);
-      } catch (err) {
-        if (!isWebhookVerificationError(err)) request.log.warn({ err }, 'PayPal webhook verification failed');
-        throw new HttpProblem(400, 'invalid_signature', 'the PayPal webhook does not verify');
-      }
-      const value = paymentProviders.paypal.toCommand(event as never, Date.now());
-      if (value) await record('paypal', value);
-      return { received: true as const, recorded: value !== null };
-    },
-  );
+  providerWebhook('stripe', 'Stripe events (Stripe-Signature over the raw body)', async (request, body) => {
+    const event = paymentProviders.stripe.verifyWebhook(body, header(request, 'stripe-signature'));
+    return paymentProviders.stripe.toCommand(event, Date.now());
+  });
+
+  providerWebhook('paypal', 'PayPal events (verified through PayPal)', async (request, body) => {
+    const event = await paymentProviders.paypal.verifyWebhook(request.headers, body);
+    return paymentProviders.paypal.toCommand(event, Date.now());
+  });
 
   app.post(
     '/webhooks/clerk',
