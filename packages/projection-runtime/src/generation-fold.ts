@@ -23,7 +23,7 @@ import {
   type ReadModelDocument,
 } from './definition.ts';
 import { foldBatch, lookups } from './fold.ts';
-import { loadDocuments, WriteConflict, writeDocuments } from './store.ts';
+import { ensureIndexes, loadDocuments, WriteConflict, writeDocuments } from './store.ts';
 
 export interface FoldDeps {
   kafka: Kafka;
@@ -80,6 +80,7 @@ export function createGenerationFold<D extends ReadModelDocument>(
   const collection = deps.db.collection<Document>(generationCollection(definition.collection, generation));
   const dlqTopic = topicName('commerce.dlq', deps.prefix);
   const positions = new Map<string, bigint>();
+  const guardRevision = definition.topics.length > 1;
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
 
@@ -97,7 +98,8 @@ export function createGenerationFold<D extends ReadModelDocument>(
     } satisfies ProjectedEvent;
   }
 
-  async function processBatch(batch: Batch): Promise<BatchReport> {
+  async function processBatch(batch: Batch, heartbeat: () => Promise<void>): Promise<BatchReport> {
+    const t0 = performance.now();
     const dead: { message: Batch['messages'][number]; error: Error }[] = [];
     const events: ProjectedEvent[] = [];
     const byOffset = new Map<string, Batch['messages'][number]>();
@@ -114,14 +116,22 @@ export function createGenerationFold<D extends ReadModelDocument>(
       }
     }
 
+    await heartbeat(); // long batches on a slow database must not cost the group membership
+    const t1 = performance.now();
+    let tLoad = 0;
+    let tWrite = 0;
     // Fold and write; a write conflict (another instance changed a document) folds again from fresh documents.
     let fold = foldBatch(definition, [], []);
     for (let attempt = 0; ; attempt++) {
       const { ids, byField } = lookups(definition, events);
+      const ta = performance.now();
       const loaded = await loadDocuments<D>(collection, ids, byField);
+      tLoad += performance.now() - ta;
       fold = foldBatch(definition, loaded, events);
+      const tb = performance.now();
       try {
-        await writeDocuments(collection, fold.writes);
+        await writeDocuments(collection, fold.writes, { guardRevision, afterEachRequest: heartbeat });
+        tWrite += performance.now() - tb;
         break;
       } catch (err) {
         if (!(err instanceof WriteConflict) || attempt >= MAX_CONFLICT_RETRIES) throw err;
@@ -175,6 +185,19 @@ export function createGenerationFold<D extends ReadModelDocument>(
         await deps.cache.publishChanges(definition.model, { model: definition.model, generation, changes });
       }
     }
+    logger.debug(
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        records: batch.messages.length,
+        applied: fold.applied,
+        ms: Math.round(performance.now() - t0),
+        decodeMs: Math.round(t1 - t0),
+        loadMs: Math.round(tLoad),
+        writeMs: Math.round(tWrite),
+      },
+      'batch folded',
+    );
     return {
       topic: batch.topic,
       partition: batch.partition,
@@ -190,13 +213,12 @@ export function createGenerationFold<D extends ReadModelDocument>(
     groupId,
     positions,
     async start() {
-      const indexes = definition.indexes;
-      if (indexes.length > 0) await collection.createIndexes([...indexes]);
+      await ensureIndexes(collection, definition.indexes);
       consumer = deps.kafka.consumer({
         sessionTimeout: 30_000,
         heartbeatInterval: 3_000,
         allowAutoTopicCreation: false,
-        maxBytesPerPartition: 4 * 1024 * 1024,
+        maxBytesPerPartition: 1024 * 1024,
         ...options.consumer,
         groupId,
         readUncommitted: false,
@@ -228,7 +250,7 @@ export function createGenerationFold<D extends ReadModelDocument>(
                 skipped: 0,
                 deadLettered: 0,
               }
-            : await processBatch(batch);
+            : await processBatch(batch, heartbeat);
           if (isStale()) return;
           await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: report.position }]);
           if (!batch.isEmpty()) resolveOffset(batch.lastOffset());

@@ -5,7 +5,7 @@
  * write miss, and the worker folds the batch again from fresh documents. A new document is written with
  * `upsert` on `_rev: 0`, so two instances creating it at once collide on `_id` instead of both winning.
  */
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document, IndexDescription } from 'mongodb';
 import type { ReadModelDocument } from './definition.ts';
 import type { FoldResult, StoredDocument } from './fold.ts';
 
@@ -28,36 +28,62 @@ export class WriteConflict extends Error {
 
 const DUPLICATE_KEY = 11000;
 
-/** Writes the fold's changed documents; throws WriteConflict when any write found another revision. */
+/**
+ * FerretDB (our local MongoDB) applies an update command's statements one by one and stumbles on very large
+ * ones, so a batch's writes go out in slices; a write is still per document, which is what the guard needs.
+ */
+const WRITES_PER_REQUEST = 25;
+
+/**
+ * Writes the fold's changed documents. With `guardRevision` (models fed by several topics, whose documents two
+ * partitions may change at once) each write is conditional on the revision it was folded from and a miss throws
+ * WriteConflict; a model fed by one topic has one writer per document (its partition's owner), so it replaces
+ * by `_id` alone, which the SQLite-backed FerretDB does three times faster.
+ */
 export async function writeDocuments<D extends ReadModelDocument>(
   collection: Collection<Document>,
   writes: FoldResult<D>['writes'],
+  { guardRevision, afterEachRequest }: { guardRevision: boolean; afterEachRequest?: () => Promise<void> },
 ): Promise<void> {
-  if (writes.size === 0) return;
   const ops: AnyBulkWriteOperation<Document>[] = [...writes.values()].map(({ doc, loadedRev }) => ({
     replaceOne: {
-      filter: { _id: doc._id, _rev: loadedRev ?? 0 } as Document,
+      filter: (guardRevision ? { _id: doc._id, _rev: loadedRev ?? 0 } : { _id: doc._id }) as Document,
       replacement: doc as unknown as Document,
       upsert: true,
     },
   }));
-  let matched: number;
-  try {
-    const result = await collection.bulkWrite(ops, { ordered: false });
-    matched = result.matchedCount + result.upsertedCount;
-  } catch (err) {
-    const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (list.length > 0 && list.every((e) => e.code === DUPLICATE_KEY)) {
-      throw new WriteConflict(
-        `${list.length} of ${ops.length} documents changed meanwhile in ${collection.collectionName}`,
-      );
+  let conflicts = 0;
+  for (let i = 0; i < ops.length; i += WRITES_PER_REQUEST) {
+    const slice = ops.slice(i, i + WRITES_PER_REQUEST);
+    try {
+      const result = await collection.bulkWrite(slice, { ordered: false });
+      conflicts += slice.length - (result.matchedCount + result.upsertedCount);
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (list.length === 0 || !list.every((e) => e.code === DUPLICATE_KEY)) throw err;
+      conflicts += list.length;
     }
-    throw err;
+    await afterEachRequest?.();
   }
-  if (matched < ops.length) {
+  if (conflicts > 0) {
     throw new WriteConflict(
-      `${ops.length - matched} of ${ops.length} documents changed meanwhile in ${collection.collectionName}`,
+      `${conflicts} of ${ops.length} documents changed meanwhile in ${collection.collectionName}`,
     );
   }
+}
+
+/**
+ * Creates the indexes a generation declares that it does not have yet. Only the missing ones: FerretDB drops the
+ * connection when asked to create an index that already exists (MongoDB would answer with a no-op).
+ */
+export async function ensureIndexes(collection: Collection<Document>, indexes: readonly IndexDescription[]) {
+  let existing: string[] = [];
+  try {
+    existing = (await collection.indexes()).map((i) => String(i.name));
+  } catch (err) {
+    if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
+  }
+  const missing = indexes.filter((i) => !existing.includes(String(i.name)));
+  if (missing.length > 0) await collection.createIndexes([...missing]);
 }
