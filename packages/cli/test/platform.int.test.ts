@@ -27,7 +27,10 @@ beforeAll(async () => {
     prefix: ns.topicPrefix,
     port: 0,
     logger,
-    say: (line) => progress.push(line),
+    say: (line) => {
+      progress.push(line);
+      if (process.env.TEST_LOG_LEVEL) console.log(line);
+    },
   });
 });
 
@@ -55,6 +58,7 @@ describe('startPlatform', () => {
       { message: `${stocked.sku} shows its ${stocked.stock} units` },
     );
     expect(progress.some((l) => l.includes(`${DEMO_CATALOG.length} created`))).toBe(true);
+    expect(progress.some((l) => /^✓ storefront: (built|up to date)/.test(l))).toBe(true);
   });
 
   it('serves every product image and the storefront from the same origin', async () => {
@@ -84,5 +88,18 @@ describe('startPlatform', () => {
     await expect(fetch(`${platform.url}/api/products`)).rejects.toThrow();
     const { groups } = await admin.describeGroups(before);
     expect(groups.filter((g) => g.members.length > 0).map((g) => `${g.groupId}: ${g.state}`)).toEqual([]);
+  });
+
+  it('starts again on the same data (a second `npm start`): nothing seeded twice, the same catalog', async () => {
+    progress.length = 0;
+    platform = await startPlatform(ns.config, {
+      prefix: ns.topicPrefix,
+      port: 0,
+      logger,
+      say: (line) => progress.push(line),
+    });
+    expect(progress.some((l) => l.includes(`0 created, ${DEMO_CATALOG.length} already there`))).toBe(true);
+    const { items } = (await (await fetch(`${platform.url}/api/products?limit=100`)).json()) as { items: Product[] };
+    expect(items.map((p) => p.sku).sort()).toEqual(DEMO_CATALOG.map((p) => p.sku).sort());
   });
 });
