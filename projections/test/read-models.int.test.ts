@@ -21,7 +21,7 @@ import { ordersProjection } from '../src/orders/orders.projection.ts';
 import { type SampleEvent, sampleOrderStream } from '../src/orders/orders.sample-stream.ts';
 import { createQueries, type Queries } from '../src/queries.ts';
 import type { ReadSide } from '../src/wiring.ts';
-import { documents, produceSample, readSide } from './read-side.fixture.ts';
+import { documents, logger, produceSample, readSide } from './read-side.fixture.ts';
 
 const config = loadConfig();
 const START = Date.UTC(2026, 10, 2);
@@ -114,9 +114,9 @@ describe('the orders read model', () => {
     let next = 200;
     const producer = (async () => {
       while (producing) {
-        await produce(sampleOrderStream({ seed: ns.id, count: 5, first: next, startAt: START }));
-        next += 5;
-        await new Promise((r) => setTimeout(r, 100));
+        await produce(sampleOrderStream({ seed: ns.id, count: 2, first: next, startAt: START }));
+        next += 2;
+        await new Promise((r) => setTimeout(r, 200));
       }
     })();
 
@@ -155,13 +155,22 @@ describe('the orders read model', () => {
       }
     })();
 
-    const result = await rebuildProjection(ordersProjection, side, { graceMs: 2_000, progressIntervalMs: 200 });
+    let result: Awaited<ReturnType<typeof rebuildProjection>>;
+    try {
+      result = await rebuildProjection(ordersProjection, side, {
+        graceMs: 2_000,
+        progressIntervalMs: 200,
+        log: (m) => logger.info(m),
+        onProgress: (p) => logger.debug(p, 'rebuild progress'),
+      });
+      await new Promise((r) => setTimeout(r, 1_000)); // keep querying across the switch
+    } finally {
+      producing = false;
+      await producer;
+      querying = false;
+      await reader;
+    }
     expect(result).toMatchObject({ generation: 2, previous: 1, switched: true });
-    await new Promise((r) => setTimeout(r, 1_000)); // keep querying across the switch
-    producing = false;
-    await producer;
-    querying = false;
-    await reader;
 
     expect(failures).toEqual([]);
     expect(rounds).toBeGreaterThan(3);
@@ -184,7 +193,7 @@ describe('the orders read model', () => {
       async () => expect((await side.db.listCollections({ name: 'orders__g1' }).toArray()).length).toBe(0),
       { timeoutMs: 30_000, message: 'the old generation was not dropped after its grace period' },
     );
-  });
+  }, 300_000);
 
   it('makes a point-in-time copy with exactly the orders placed before T, each as it stood at T', async () => {
     const T = START + 120 * 250 + 500; // after order 120 was placed, mid-way through some orders' lives

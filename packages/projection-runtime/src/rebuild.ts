@@ -161,7 +161,12 @@ export async function rebuildProjection<D extends ReadModelDocument>(
       const stopAt = await endOffsets(admin, topics);
       await foldUntil('folding', async () => stopAt);
     } else {
-      await foldUntil('folding', () => endOffsets(admin, topics));
+      // Catch up with the log as it was when the rebuild started (a fixed target: with events still arriving,
+      // "the current end" keeps moving), then once more to where it is now, so the handoff pause is short.
+      const startEnd = await endOffsets(admin, topics);
+      await foldUntil('folding', async () => startEnd);
+      const nowEnd = await endOffsets(admin, topics);
+      await foldUntil('folding', async () => nowEnd);
       const doc = await control.ensure(model, definition.collection);
       previous = doc.active;
       const workerAlive = doc.worker !== null && Date.now() - doc.worker.seenAt < (options.workerStaleMs ?? 10_000);
