@@ -89,8 +89,12 @@ export function createGenerationControl(options: {
     createdAt: Date.now(),
   });
 
+  // FerretDB leaves out fields an upsert's $setOnInsert sets to null; readers get them back as null.
+  const normalise = (doc: ControlDocument | null): ControlDocument | null =>
+    doc && { ...doc, handoff: doc.handoff ?? null, worker: doc.worker ?? null, lastError: doc.lastError ?? null };
+
   const control: GenerationControl = {
-    read: (model) => col.findOne({ _id: model }),
+    read: async (model) => normalise(await col.findOne({ _id: model })),
     async ensure(model, collection) {
       const first = { ...info(model, collection, 1, 'active'), activatedAt: Date.now() };
       await col.updateOne(
@@ -107,7 +111,7 @@ export function createGenerationControl(options: {
         },
         { upsert: true },
       );
-      return (await col.findOne({ _id: model })) as ControlDocument;
+      return normalise(await col.findOne({ _id: model })) as ControlDocument;
     },
     async allocate(model, collection, opts = {}) {
       await control.ensure(model, collection);

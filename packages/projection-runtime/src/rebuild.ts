@@ -169,7 +169,7 @@ export async function rebuildProjection<D extends ReadModelDocument>(
       await foldUntil('folding', async () => nowEnd);
       const doc = await control.ensure(model, definition.collection);
       previous = doc.active;
-      const workerAlive = doc.worker !== null && Date.now() - doc.worker.seenAt < (options.workerStaleMs ?? 10_000);
+      const workerAlive = !!doc.worker && Date.now() - doc.worker.seenAt < (options.workerStaleMs ?? 10_000);
       let target: PartitionOffsets | null = null;
       if (workerAlive) {
         log(`${model}: caught up; asking the running worker to hand generation ${previous} over`);
