@@ -415,6 +415,30 @@ describe('the storefront', () => {
     // Without a static dir, / is just an unknown route.
     expect((await gateway.app.inject({ method: 'GET', url: '/orders/abc' })).statusCode).toBe(404);
   });
+
+  it('serves a storefront rebuilt while the gateway runs: new hashed assets and the new index.html', async () => {
+    await writeFile(join(storefront, 'assets', 'app-7c1e.js'), 'console.log("rebuilt")');
+    await writeFile(
+      join(storefront, 'index.html'),
+      '<!doctype html><title>streamshop</title><div id="root"></div><script src="/assets/app-7c1e.js"></script>',
+    );
+    const asset = await devGateway.app.inject({ method: 'GET', url: '/assets/app-7c1e.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.body).toBe('console.log("rebuilt")');
+    expect(asset.headers['cache-control']).toContain('immutable');
+    for (const url of ['/', '/orders/abc']) {
+      const page = await devGateway.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('/assets/app-7c1e.js');
+    }
+    const head = await devGateway.app.inject({ method: 'HEAD', url: '/assets/app-7c1e.js' });
+    expect(head.statusCode).toBe(200);
+    // The SPA fallback answers only GET/HEAD of non-API paths; other methods and unknown API paths stay problems.
+    expect((await devGateway.app.inject({ method: 'POST', url: '/orders/abc' })).statusCode).toBe(404);
+    const api = await devGateway.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(api.statusCode).toBe(404);
+    expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
 });
 
 describe('ops', () => {

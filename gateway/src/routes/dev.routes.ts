@@ -8,13 +8,7 @@ import type { GatewayContext } from '../app.ts';
 import { DEV_USERS } from '../auth/dev-signer.ts';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import { problems } from '../schemas/common.ts';
-
-const DevUser = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  email: Type.String(),
-  role: Type.Union([Type.Literal('shopper'), Type.Literal('admin')]),
-});
+import { DevLogin, DevLoginBody, DevUser } from '../schemas/session.ts';
 
 export const devRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
   const signer = ctx.devSigner;
@@ -33,11 +27,8 @@ export const devRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, 
       schema: {
         tags: ['session'],
         summary: 'Sign in as a demo user (dev mode only)',
-        body: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }), user: DevUser }),
-          ...problems(400, 404, 429),
-        },
+        body: DevLoginBody,
+        response: { 200: DevLogin, ...problems(400, 404, 429) },
       },
     },
     async (request) => {

@@ -13,7 +13,8 @@ import type { GatewayContext } from '../app.ts';
 import { bearerAuth, principalOf } from '../plugins/auth.ts';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import { IdParams, problems } from '../schemas/common.ts';
-import { CommandAccepted, PaymentProviderName } from '../schemas/orders.ts';
+import { CommandAccepted } from '../schemas/orders.ts';
+import { PaymentStart, PaymentStartBody } from '../schemas/payments.ts';
 import { requireVisibleOrder } from './order-access.ts';
 import { answerCommand, dispatchOr503 } from './orders.routes.ts';
 import { isStripeTestMode } from './session.routes.ts';
@@ -24,18 +25,6 @@ function storefrontOrigin(request: FastifyRequest, ctx: GatewayContext): string 
   if (origin && ctx.config.gateway.corsOrigins.includes(origin)) return origin;
   return ctx.publicUrl?.() ?? `${request.protocol}://${request.host}`;
 }
-
-const StripeCheckout = Type.Object({
-  provider: Type.Literal('stripe'),
-  clientSecret: Type.String(),
-  paymentIntentId: Type.String(),
-  testMode: Type.Boolean(),
-});
-const PaypalCheckout = Type.Object({
-  provider: Type.Literal('paypal'),
-  approvalUrl: Type.String(),
-  paypalOrderId: Type.String(),
-});
 
 /** The order's open payment, or 409: not requested yet (stock still being reserved), already paid, or failed. */
 function payableRequest(order: Order, provider: 'stripe' | 'paypal') {
@@ -74,8 +63,8 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
         summary: 'Start paying an order: a Stripe client secret or a PayPal approval link',
         security: bearerAuth,
         params: IdParams,
-        body: Type.Object({ provider: PaymentProviderName }, { additionalProperties: false }),
-        response: { 200: Type.Union([StripeCheckout, PaypalCheckout]), ...problems(400, 401, 404, 409, 429, 502) },
+        body: PaymentStartBody,
+        response: { 200: PaymentStart, ...problems(400, 401, 404, 409, 429, 502) },
       },
     },
     async (request) => {

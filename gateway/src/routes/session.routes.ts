@@ -1,16 +1,9 @@
 /** `/api/config` (public: how the storefront signs in and pays) and `/api/me` (the signed-in caller). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import type { GatewayContext } from '../app.ts';
 import { bearerAuth, principalOf } from '../plugins/auth.ts';
 import { problems } from '../schemas/common.ts';
-
-export const Me = Type.Object({
-  id: Type.String(),
-  role: Type.Union([Type.Literal('shopper'), Type.Literal('admin')]),
-  name: Type.Optional(Type.String()),
-  email: Type.Optional(Type.String()),
-});
+import { Me, PublicConfig } from '../schemas/session.ts';
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
   const { config } = ctx;
@@ -20,16 +13,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (a
       schema: {
         tags: ['session'],
         summary: 'Public configuration for the storefront',
-        response: {
-          200: Type.Object({
-            auth: Type.Union([Type.Literal('clerk'), Type.Literal('dev')]),
-            clerkPublishableKey: Type.Optional(Type.String()),
-            stripePublishableKey: Type.Optional(Type.String()),
-            stripeTestMode: Type.Boolean(),
-            paypalClientId: Type.Optional(Type.String()),
-            currency: Type.Literal('EUR'),
-          }),
-        },
+        response: { 200: PublicConfig },
       },
     },
     async () => ({

@@ -1,8 +1,10 @@
 /**
  * The built storefront (a Vite SPA): files from `root`, and `index.html` for any other GET that is not an API,
  * webhook, docs or ops path, so client-side routes (`/orders/…`) survive a reload (the not-found handler in
- * problem-json asks `serveSpaIndex`). Hashed assets are immutable; `index.html` is never cached, so a new build is
- * picked up at once.
+ * problem-json asks `serveSpaIndex`). Files are looked up on disk per request (one wildcard route, not a route per
+ * file listed at start), so a storefront rebuilt under a running gateway is served at once, new hashed assets
+ * included; a path with no file falls through to the not-found handler. Hashed assets are immutable; `index.html` is
+ * never cached.
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -13,7 +15,7 @@ const NOT_SPA = /^\/(api|webhooks|docs|openapi\.json|health|ready|metrics)(\/|$|
 async function storefront(app: FastifyInstance, { root }: { root: string }) {
   await app.register(fastifyStatic, {
     root,
-    wildcard: false,
+    wildcard: true,
     index: false,
     setHeaders(res, path) {
       res.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -3,16 +3,15 @@
  * API speaks ISO 8601 strings. Nothing else changes shape here.
  */
 import type { Order, Product } from '@streamshop/projections/queries';
-import type { Static } from 'typebox';
-import type { Order as OrderSchema, Product as ProductSchema } from '../schemas/index.ts';
+import type { Order as OrderView, Product as ProductView } from '../schemas/index.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function productView(p: Product): Static<typeof ProductSchema> {
+export function productView(p: Product): ProductView {
   return { ...p, updatedAt: iso(p.updatedAt) };
 }
 
-export function orderView(o: Order): Static<typeof OrderSchema> {
+export function orderView(o: Order): OrderView {
   // Nullable fields default to null: a document written without one (an upsert that dropped a null) still serialises.
   return {
     ...o,

@@ -15,8 +15,10 @@ export const OrderStatus = Type.Union([
   Type.Literal('cancelled'),
   Type.Literal('refunded'),
 ]);
+export type OrderStatus = Static<typeof OrderStatus>;
 
 export const PaymentProviderName = Type.Union([Type.Literal('stripe'), Type.Literal('paypal')]);
+export type PaymentProviderName = Static<typeof PaymentProviderName>;
 
 export const Address = Type.Object(
   {
@@ -30,6 +32,7 @@ export const Address = Type.Object(
   },
   { additionalProperties: false, title: 'Address' },
 );
+export type Address = Static<typeof Address>;
 
 export const Order = Type.Object(
   {
@@ -84,6 +87,7 @@ export const Order = Type.Object(
 export type Order = Static<typeof Order>;
 
 export const OrderPage = Type.Object({ items: Type.Array(Order), nextCursor: Nullable(Type.String()) });
+export type OrderPage = Static<typeof OrderPage>;
 
 export const OrderListQuery = Type.Object(
   { cursor: Type.Optional(Cursor), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
@@ -139,3 +143,4 @@ export const CommandAccepted = Type.Object({
   version: Type.Optional(Type.Integer()),
   status: Type.Union([Type.Literal('accepted'), Type.Literal('pending')]),
 });
+export type CommandAccepted = Static<typeof CommandAccepted>;

@@ -25,6 +25,7 @@ export const ProductSort = Type.Union([
   Type.Literal('price_desc'),
   Type.Literal('newest'),
 ]);
+export type ProductSort = Static<typeof ProductSort>;
 
 export const ProductSearchQuery = Type.Object(
   {
@@ -38,10 +39,13 @@ export const ProductSearchQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ProductSearchQuery = Static<typeof ProductSearchQuery>;
 
 export const ProductPage = Type.Object({
   items: Type.Array(Product),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type ProductPage = Static<typeof ProductPage>;
 
 export const CategoryCount = Type.Object({ category: Type.String(), count: Type.Integer() });
+export type CategoryCount = Static<typeof CategoryCount>;

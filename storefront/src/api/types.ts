@@ -1,162 +1,50 @@
 /**
- * The gateway's HTTP shapes as the storefront reads them (the gateway's TypeBox schemas and /openapi.json are the
- * source; these follow them field for field and are only what the browser bundle needs, without pulling the
- * gateway's server dependencies into it).
+ * The gateway's HTTP shapes as the storefront reads them. The gateway's TypeBox schemas are the single source: these
+ * are their TypeScript types (`@streamshop/gateway/schemas` is types only, so nothing of the gateway or TypeBox reaches
+ * the browser bundle), renamed or narrowed where the storefront speaks of them differently.
  */
+import type {
+  Address as AddressSchema,
+  CommandAccepted,
+  Order,
+  PaymentProviderName,
+  PlaceOrderBody,
+  Problem as ProblemSchema,
+} from '@streamshop/gateway/schemas';
 
-export interface Money {
-  amount: number;
-  currency: string;
-}
+export type {
+  CategoryCount,
+  DevLogin,
+  DevUser,
+  Me,
+  Money,
+  Order,
+  OrderPage,
+  OrderStatus,
+  PaymentStart,
+  Product,
+  ProductPage,
+  ProductSort,
+  PublicConfig,
+  Role,
+} from '@streamshop/gateway/schemas';
 
-export type Role = 'shopper' | 'admin';
+export type PaymentProvider = PaymentProviderName;
 
-export interface PublicConfig {
-  auth: 'clerk' | 'dev';
-  clerkPublishableKey?: string;
-  stripePublishableKey?: string;
-  stripeTestMode: boolean;
-  paypalClientId?: string;
-  currency: string;
-}
+/**
+ * The address form's model and the order request's address. The API also takes null for the optional parts; the
+ * storefront leaves them out instead.
+ */
+export type Address = Omit<AddressSchema, 'line2' | 'region'> & { line2?: string; region?: string };
 
-export interface DevUser {
-  id: string;
-  name: string;
-  email?: string;
-  role: Role;
-}
+export type TimelineEntry = Order['timeline'][number];
 
-export interface DevLogin {
-  token: string;
-  expiresAt: string;
-  user: DevUser;
-}
+export type PlaceOrderRequest = Omit<PlaceOrderBody, 'shippingAddress'> & { shippingAddress: Address };
 
-export interface Me {
-  id: string;
-  role: Role;
-  name?: string;
-  email?: string;
-}
+export type PlaceOrderResponse = CommandAccepted;
 
-export interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  price: Money;
-  imageUrl: string | null;
-  status: 'active' | 'archived';
-  available: number;
-  updatedAt: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface CategoryCount {
-  category: string;
-  count: number;
-}
-
-export type ProductSort = 'name' | 'price_asc' | 'price_desc' | 'newest';
-
-export const ORDER_STATUSES = [
-  'placed',
-  'reserved',
-  'payment_requested',
-  'paid',
-  'confirmed',
-  'shipped',
-  'delivered',
-  'cancelled',
-  'refunded',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export type PaymentProvider = 'stripe' | 'paypal';
-
-export interface Address {
-  name: string;
-  line1: string;
-  line2?: string;
-  postalCode: string;
-  city: string;
-  region?: string;
-  country: string;
-}
-
-/** An order's address as the read model answers it (absent optional parts are null). */
-export type ShippingAddress = Omit<Address, 'line2' | 'region'> & { line2: string | null; region: string | null };
-
-export interface OrderLine {
-  line: number;
-  sku: string;
-  quantity: number;
-  unitPrice: Money;
-  reservation: 'pending' | 'reserved' | 'rejected';
-  rejectionReason: string | null;
-}
-
-export interface TimelineEntry {
-  status: OrderStatus;
-  at: string;
-  event: string;
-  version: number;
-}
-
-export interface Order {
-  id: string;
-  customerId: string;
-  status: OrderStatus;
-  lines: OrderLine[];
-  shippingAddress: ShippingAddress;
-  currency: string;
-  total: Money;
-  paymentProvider: PaymentProvider;
-  payment: null | {
-    paymentId: string;
-    provider: PaymentProvider;
-    amount: Money;
-    status: 'requested' | 'paid' | 'failed';
-    deadline: string;
-    providerReference: string | null;
-    failureReason: string | null;
-  };
-  cancellation: null | { reason: string; by: string };
-  refund: null | { amount: Money; reason: string | null };
-  shipment: null | { carrier: string | null; trackingNumber: string | null };
-  timeline: TimelineEntry[];
-  placedAt: string;
-  updatedAt: string;
-  version: number;
-}
-
-export interface PlaceOrderRequest {
-  lines: { sku: string; quantity: number }[];
-  shippingAddress: Address;
-  paymentProvider: PaymentProvider;
-}
-
-export type PlaceOrderResponse =
-  | { orderId: string; version: number; status: 'accepted' }
-  | { orderId: string; status: 'pending' };
-
-export type PaymentStart =
-  | { provider: 'stripe'; clientSecret: string; paymentIntentId: string; testMode: boolean }
-  | { provider: 'paypal'; approvalUrl: string; paypalOrderId: string };
-
-/** application/problem+json as the gateway answers every error. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  code?: string;
-  detail?: string;
-  instance?: string;
-  errors?: { path: string; message: string }[];
-}
+/**
+ * An error response's body. The gateway answers every error as a full problem+json, but what sits in front of it (a
+ * proxy's 502, a dev server) may not, so every field is read as possibly absent.
+ */
+export type Problem = Partial<ProblemSchema>;

@@ -7,7 +7,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { withQuery } from '../api/client.ts';
 import { useApi, useConfig } from '../api/hooks.ts';
-import type { CategoryCount, Page, Product, ProductSort } from '../api/types.ts';
+import type { CategoryCount, ProductPage, ProductSort } from '../api/types.ts';
 import { EmptyState, ErrorState, InlineError, LoadingState } from '../components/states.tsx';
 import { parseMajorAmount, toMajorInput } from '../money/money.ts';
 import { type CatalogFilters, filtersFromParams, filtersToParams, productsQuery, SORTS } from './catalog-filters.ts';
@@ -156,7 +156,7 @@ export function CatalogPage() {
   const products = useInfiniteQuery({
     queryKey: ['products', filtersToParams(filters).toString()],
     queryFn: ({ pageParam, signal }) =>
-      api<Page<Product>>(withQuery('/api/products', productsQuery(filters, pageParam, PAGE_SIZE)), { signal }),
+      api<ProductPage>(withQuery('/api/products', productsQuery(filters, pageParam, PAGE_SIZE)), { signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

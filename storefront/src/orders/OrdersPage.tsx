@@ -3,7 +3,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { withQuery } from '../api/client.ts';
 import { useApi } from '../api/hooks.ts';
-import type { Order, Page } from '../api/types.ts';
+import type { OrderPage } from '../api/types.ts';
 import { useAuth } from '../auth/auth-context.ts';
 import { Price } from '../components/Price.tsx';
 import { RequireSignIn } from '../components/RequireSignIn.tsx';
@@ -18,7 +18,7 @@ function OrdersList() {
   const orders = useInfiniteQuery({
     queryKey: ordersKey(user?.id),
     queryFn: ({ pageParam, signal }) =>
-      api<Page<Order>>(withQuery('/api/orders', { cursor: pageParam, limit: 20 }), { signal }),
+      api<OrderPage>(withQuery('/api/orders', { cursor: pageParam, limit: 20 }), { signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
