@@ -107,8 +107,8 @@ export function sampleOrderStream(options: {
     const orderId = deterministicId('sample-order', options.seed, n);
     return sampleOrderEvents(orderId, `customer-${n % (options.customers ?? 25)}`, options.startAt + n * 250, n);
   });
-  // Interleave: order n's k-th event comes after order n+k's first (by time, as they would be appended).
+  // Interleave by time, as a busy shop appends them: orders overlap, each order's events stay in version order.
   return perOrder
-    .flatMap((events) => events)
+    .flat()
     .sort((a, b) => Number(a.value.occurredAt) - Number(b.value.occurredAt) || a.key.localeCompare(b.key));
 }
