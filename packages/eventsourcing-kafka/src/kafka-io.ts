@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 
+const RETRIED_BY_KAFKAJS =
+  /not the leader for that topic-partition|no leader for this topic-partition|coordinator is loading|coordinator is not available|not the correct coordinator|group is rebalancing|rebalance in progress/i;
+
 /** A kafkajs client whose own logs go through our pino logger (warnings and up). */
 export function createKafka(options: { brokers: string[]; clientId: string }, logger: Logger): Kafka {
   const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -23,7 +26,10 @@ export function createKafka(options: { brokers: string[]; clientId: string }, lo
       () =>
       ({ level, namespace, log }) => {
         const { message, ...extra } = log;
-        logger[levels[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
+        // kafkajs logs every error response at ERROR, even those it retries by itself on a fresh broker or
+        // during a rebalance (no leader yet, coordinator loading); those are warnings unless they escalate.
+        const retried = level === logLevel.ERROR && RETRIED_BY_KAFKAJS.test(String(extra.error ?? ''));
+        logger[retried ? 'warn' : (levels[level] ?? 'info')]({ kafkajs: namespace, ...extra }, message);
       },
   });
 }
