@@ -182,6 +182,7 @@ Examples:
     .option('--type <record>', 'record type of the corrected value (short or full name, e.g. PlaceOrder)')
     .option('--force', 'replay even if already replayed or dropped')
     .option('--reason <text>', 'note stored with the resolution')
+    .option('--json', 'one JSON object per replayed record')
     .option('--prefix <prefix>', PREFIX_HELP, '')
     .addHelpText(
       'after',
@@ -199,7 +200,7 @@ Examples:
     .action(
       async (
         ids: string[],
-        opts: { with?: string; type?: string; force?: boolean; reason?: string; prefix: string },
+        opts: { with?: string; type?: string; force?: boolean; reason?: string; json?: boolean; prefix: string },
       ) => {
         if ((opts.with === undefined) !== (opts.type === undefined)) {
           throw new StepError('--with <file.json> and --type <record> go together: the value and its record type');
@@ -221,7 +222,11 @@ Examples:
             ...(opts.reason === undefined ? {} : { reason: opts.reason }),
           });
           for (const r of results) {
-            console.log(`replayed  ${r.id} → ${r.replayedTo.topic}/${r.replayedTo.partition}@${r.replayedTo.offset}`);
+            console.log(
+              opts.json
+                ? JSON.stringify({ action: 'replayed', ...r })
+                : `replayed  ${r.id} → ${r.replayedTo.topic}/${r.replayedTo.partition}@${r.replayedTo.offset}`,
+            );
           }
         });
       },
@@ -233,6 +238,7 @@ Examples:
     .argument('<id...>', 'dead-letter ids (from `dlq list`)')
     .requiredOption('--reason <text>', 'why nothing needs to be done (stored with the resolution)')
     .option('--force', 'drop even if already replayed or dropped')
+    .option('--json', 'one JSON object per dropped record')
     .option('--prefix <prefix>', PREFIX_HELP, '')
     .addHelpText(
       'after',
@@ -241,10 +247,14 @@ Examples:
   $ streamshop projections dlq drop 3f9a1c0d2b4e5f60 --reason "duplicate of order 7f…, already refunded"
   $ streamshop projections dlq list --all          dropped ones show with their reason`,
     )
-    .action(async (ids: string[], opts: { reason: string; force?: boolean; prefix: string }) => {
+    .action(async (ids: string[], opts: { reason: string; force?: boolean; json?: boolean; prefix: string }) => {
       await withDeadLetters(opts.prefix, async (ctx) => {
         const dropped = await dropDeadLetters(ctx, ids, opts.reason, { force: opts.force ?? false });
-        for (const d of dropped) console.log(`dropped   ${d._id} (${d.reason})`);
+        for (const d of dropped) {
+          console.log(
+            opts.json ? JSON.stringify({ id: d._id, ...d }) : `dropped   ${d._id} (${d.reason})`,
+          );
+        }
       });
     });
   return dlq;
