@@ -251,9 +251,7 @@ Examples:
       await withDeadLetters(opts.prefix, async (ctx) => {
         const dropped = await dropDeadLetters(ctx, ids, opts.reason, { force: opts.force ?? false });
         for (const d of dropped) {
-          console.log(
-            opts.json ? JSON.stringify({ id: d._id, ...d }) : `dropped   ${d._id} (${d.reason})`,
-          );
+          console.log(opts.json ? JSON.stringify({ id: d._id, ...d }) : `dropped   ${d._id} (${d.reason})`);
         }
       });
     });
