@@ -9,21 +9,14 @@ import type { Config } from '@streamshop/config';
 import { readModelKeys } from '@streamshop/read-cache';
 import { AvroSerde } from '@streamshop/schemas';
 import { ensureTopics } from '@streamshop/schemas/topics';
-import type { Namespace } from '@streamshop/testkit';
+import { fastConsumer, type Namespace, testLogger } from '@streamshop/testkit';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import type { Db } from 'mongodb';
-import { pino } from 'pino';
 import { type GatewayOptions, type GatewayRunnable, startGateway } from '../src/main.ts';
 
-export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
+export const logger = testLogger();
 
-/** Rebalances in seconds on two cores, not the defaults' tens of seconds. */
-export const fastConsumer = {
-  sessionTimeout: 6_000,
-  rebalanceTimeout: 6_000,
-  heartbeatInterval: 500,
-  maxWaitTimeInMs: 100,
-};
+export { fastConsumer };
 
 export type ConfigOverrides = {
   [K in keyof Config]?: Config[K] extends object ? Partial<Config[K]> : Config[K];

@@ -6,21 +6,14 @@
 import type { Config } from '@streamshop/config';
 import { type FoldDeps, generationCollection, publicFields } from '@streamshop/projection-runtime';
 import { AvroSerde, ensureTopics } from '@streamshop/schemas';
-import type { Namespace } from '@streamshop/testkit';
+import { fastConsumer, type Namespace, testLogger } from '@streamshop/testkit';
 import { Partitioners } from 'kafkajs';
-import { pino } from 'pino';
 import type { SampleEvent } from '../src/orders/orders.sample-stream.ts';
 import { type ReadSide, readSideWiring } from '../src/wiring.ts';
 
-export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
+export const logger = testLogger();
 
-/** Rebalances in seconds on two cores, not the defaults' tens of seconds. */
-export const fastConsumer = {
-  sessionTimeout: 6_000,
-  rebalanceTimeout: 6_000,
-  heartbeatInterval: 500,
-  maxWaitTimeInMs: 100,
-};
+export { fastConsumer };
 
 export async function readSide(ns: Namespace, config: Config): Promise<ReadSide> {
   await ensureTopics(await ns.admin(), { prefix: ns.topicPrefix });

@@ -8,15 +8,13 @@ import { allOf } from '@streamshop/command-service';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
 import { startInventoryService } from '@streamshop/inventory-service/main';
 import { AvroSerde, ensureTopics, type TopicName, topicName } from '@streamshop/schemas';
-import { createNamespace } from '@streamshop/testkit';
-import { pino } from 'pino';
+import { createNamespace, fastConsumer, testLogger } from '@streamshop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeSeed, seed } from '../src/seed.command.ts';
 
 const ns = createNamespace(import.meta.url);
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
+const logger = testLogger();
 const serde = new AvroSerde({ registryUrl: ns.config.registry.url, prefix: ns.topicPrefix });
-const fastConsumer = { sessionTimeout: 6_000, rebalanceTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 };
 let services: Runnable;
 
 interface Decoded {

@@ -3,9 +3,8 @@
  * a processor factory, a command producer, and a read_committed collector of everything the runtime wrote.
  */
 import { type Decider, reject } from '@streamshop/decider';
-import { eventually, type Namespace } from '@streamshop/testkit';
+import { eventually, fastConsumer, testLogger as makeTestLogger, type Namespace } from '@streamshop/testkit';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { pino } from 'pino';
 import { type CommandProcessorOptions, createCommandProcessor } from '../src/command-processor.ts';
 import { type CommandReply, deterministicId, flatRecordMapping } from '../src/envelope.ts';
 import { jsonTestSerde } from './json-test-serde.ts';
@@ -49,14 +48,9 @@ export async function counterTopics(ns: Namespace) {
 export type Topics = Awaited<ReturnType<typeof counterTopics>>;
 
 /** Small timeouts: a rebalance on a 2-core box should take seconds, not the defaults' tens of seconds. */
-export const fastConsumer = {
-  sessionTimeout: 6_000,
-  rebalanceTimeout: 6_000,
-  heartbeatInterval: 500,
-  maxWaitTimeInMs: 200,
-};
+export { fastConsumer };
 
-export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
+export const testLogger = makeTestLogger('warn');
 
 export function counterProcessor(
   kafka: Kafka,

@@ -1,2 +1,3 @@
 export { eventually } from './eventually.ts';
 export { createNamespace, type Namespace } from './namespace.ts';
+export { fastConsumer, testLogger } from './test-clients.ts';

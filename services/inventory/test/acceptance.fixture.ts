@@ -14,7 +14,7 @@ import type { Runnable } from '@streamshop/eventsourcing-kafka';
 import { startOrderService } from '@streamshop/order-service/main';
 import { startPaymentService } from '@streamshop/payment-service/main';
 import { type AvroSerde, type OrderLine, type RecordName, type TopicName, topicName } from '@streamshop/schemas';
-import type { Namespace } from '@streamshop/testkit';
+import { fastConsumer, type Namespace } from '@streamshop/testkit';
 import { type Logger, pino } from 'pino';
 import { ADDRESS } from '../../order/src/domain/order.fixtures.ts';
 import { command, type Observed } from '../../order/test/running-services.fixture.ts';
@@ -23,7 +23,6 @@ import { startInventoryService } from '../src/main.ts';
 export { command, commandSender, type Observed, observe } from '../../order/test/running-services.fixture.ts';
 
 /** The running-services fixture's consumer timeouts (it does not export them): rebalances in seconds. */
-const fastConsumer = { sessionTimeout: 6_000, rebalanceTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 };
 
 export const receiveStock = (sku: string, quantity: number) =>
   command('streamshop.inventory.ReceiveStock', sku, { quantity, reference: `receipt-${sku}` });

@@ -23,15 +23,11 @@ import {
   type TopicName,
   topicName,
 } from '@streamshop/schemas';
-import type { Namespace } from '@streamshop/testkit';
+import { fastConsumer, type Namespace, testLogger } from '@streamshop/testkit';
 import { Partitioners, type RecordMetadata } from 'kafkajs';
-import { pino } from 'pino';
 import { startOrderService } from '../src/main.ts';
 
-/** Rebalances in seconds on two cores, not the defaults' tens of seconds. */
-const fastConsumer = { sessionTimeout: 6_000, rebalanceTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 100 };
-
-export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
+export const logger = testLogger();
 
 /** Creates the catalog's topics under the prefix and starts catalog, inventory, order and payment services. */
 export async function startServices(ns: Namespace, config: Config): Promise<Runnable> {
