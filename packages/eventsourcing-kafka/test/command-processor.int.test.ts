@@ -124,7 +124,12 @@ describe('command processor', () => {
     const bad = depositCommand('acc-d', -5);
     await sendCommands(producer, topics.commands, [bad, depositCommand('acc-d', 5)]);
     await eventually(() => expect(eventsOf('acc-d')).toHaveLength(1));
-    const reply = out.replies(topics.replies).find((r) => r.commandId === bad.commandId);
+    // Events and replies commit together, but the observer reads the two topics independently.
+    const reply = await eventually(() => {
+      const found = out.replies(topics.replies).find((r) => r.commandId === bad.commandId);
+      if (!found) throw new Error('no reply to the rejected command yet');
+      return found;
+    });
     expect(reply).toMatchObject({
       outcome: 'rejected',
       rejectionCode: 'invalid_amount',
