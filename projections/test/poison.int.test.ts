@@ -94,7 +94,7 @@ describe('a poison event on the read side', () => {
     expect(impossible?.deadLetter.error).toMatch(/never placed/);
     expect(notAvro?.deadLetter.consumerGroup).toBe(`${ns.topicPrefix.replace(/\.$/, '')}.projection.orders.g1`);
     expect(await side.db.collection('orders__g1').findOne({ _id: poisonPlaced?.key as never })).toBeNull();
-    const status = await side.db.collection('projection_control').findOne({ _id: 'orders' as never });
+    const status = await side.db.collection('projection_workers').findOne({ _id: 'orders' as never });
     expect(status?.lastError?.message).toBeTruthy();
 
     // The operator replays the corrected record (the same event, now in Avro): it is applied, once.

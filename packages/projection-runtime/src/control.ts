@@ -44,6 +44,18 @@ export interface ControlDocument {
 }
 
 export const CONTROL_COLLECTION = 'projection_control';
+/**
+ * Worker heartbeats and last errors live apart from the control documents: FerretDB applies an update by
+ * rewriting the whole document, so a heartbeat every second on the control document could silently undo a
+ * rebuild's concurrent write to it (a generation number, the switch itself).
+ */
+export const WORKERS_COLLECTION = 'projection_workers';
+
+interface WorkerDocument {
+  _id: ReadModelName;
+  worker?: ControlDocument['worker'];
+  lastError?: ControlDocument['lastError'];
+}
 
 export function groupIdFor(prefix: string, model: string, generation: number): string {
   const base = `projection.${model}.g${generation}`;
@@ -81,6 +93,7 @@ export function createGenerationControl(options: {
   cache: ReadCache | null;
 }): GenerationControl {
   const col = options.db.collection<ControlDocument>(CONTROL_COLLECTION) as Collection<ControlDocument>;
+  const workers = options.db.collection<WorkerDocument>(WORKERS_COLLECTION);
   const info = (model: string, collection: string, generation: number, state: GenerationState): GenerationInfo => ({
     generation,
     collection: generationCollection(collection, generation),
@@ -90,11 +103,14 @@ export function createGenerationControl(options: {
   });
 
   // FerretDB leaves out fields an upsert's $setOnInsert sets to null; readers get them back as null.
-  const normalise = (doc: ControlDocument | null): ControlDocument | null =>
-    doc && { ...doc, handoff: doc.handoff ?? null, worker: doc.worker ?? null, lastError: doc.lastError ?? null };
+  const withWorker = async (doc: ControlDocument | null): Promise<ControlDocument | null> => {
+    if (!doc) return null;
+    const w = await workers.findOne({ _id: doc._id });
+    return { ...doc, handoff: doc.handoff ?? null, worker: w?.worker ?? null, lastError: w?.lastError ?? null };
+  };
 
   const control: GenerationControl = {
-    read: async (model) => normalise(await col.findOne({ _id: model })),
+    read: async (model) => withWorker(await col.findOne({ _id: model })),
     async ensure(model, collection) {
       const first = { ...info(model, collection, 1, 'active'), activatedAt: Date.now() };
       await col.updateOne(
@@ -105,13 +121,11 @@ export function createGenerationControl(options: {
             next: 2,
             generations: { g1: first },
             handoff: null,
-            worker: null,
-            lastError: null,
           },
         },
         { upsert: true },
       );
-      return normalise(await col.findOne({ _id: model })) as ControlDocument;
+      return (await withWorker(await col.findOne({ _id: model }))) as ControlDocument;
     },
     async allocate(model, collection, opts = {}) {
       await control.ensure(model, collection);
@@ -161,13 +175,17 @@ export function createGenerationControl(options: {
       await col.updateOne({ _id: model }, { $set: { handoff: null } });
     },
     async heartbeat(model, worker) {
-      await col.updateOne({ _id: model }, { $set: { worker } });
+      await workers.updateOne({ _id: model }, { $set: { worker } }, { upsert: true });
     },
     async clearWorker(model, workerId) {
-      await col.updateOne({ _id: model, 'worker.id': workerId }, { $set: { worker: null } });
+      await workers.updateOne({ _id: model, 'worker.id': workerId }, { $set: { worker: null } });
     },
     async recordError(model, generation, message) {
-      await col.updateOne({ _id: model }, { $set: { lastError: { at: Date.now(), generation, message } } });
+      await workers.updateOne(
+        { _id: model },
+        { $set: { lastError: { at: Date.now(), generation, message } } },
+        { upsert: true },
+      );
     },
     async mirror(model, active) {
       if (!options.cache) return;

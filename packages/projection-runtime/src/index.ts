@@ -6,6 +6,7 @@ export {
   type GenerationInfo,
   type GenerationState,
   groupIdFor,
+  WORKERS_COLLECTION,
 } from './control.ts';
 export {
   type DocTarget,

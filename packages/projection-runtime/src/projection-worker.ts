@@ -122,6 +122,8 @@ export function createProjectionWorker<D extends ReadModelDocument>(
   }
 
   async function dropRetired(doc: ControlDocument, now: number) {
+    // Not while a rebuild runs: its writes to the control document must not race ours (see WORKERS_COLLECTION).
+    if (doc.handoff || Object.values(doc.generations).some((g) => g.state === 'building')) return;
     for (const g of Object.values(doc.generations)) {
       if (g.state !== 'retired' || g.keep || (g.dropAfter ?? Number.POSITIVE_INFINITY) > now) continue;
       await dropGeneration(deps, control, model, g.generation, g.collection, g.groupId);

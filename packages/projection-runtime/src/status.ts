@@ -3,7 +3,7 @@ import type { ReadModelName } from '@streamshop/read-cache';
 import { topicName } from '@streamshop/schemas/topics';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
-import { CONTROL_COLLECTION, type ControlDocument, type GenerationInfo } from './control.ts';
+import { type ControlDocument, createGenerationControl, type GenerationInfo } from './control.ts';
 import type { ProjectionDefinition } from './definition.ts';
 import { committedOffsets, endOffsets, lagOf, type PartitionLag } from './offsets.ts';
 
@@ -29,12 +29,13 @@ export async function projectionStatus(options: {
   prefix: string;
   definitions: readonly ProjectionDefinition[];
 }): Promise<ProjectionStatus[]> {
+  const control = createGenerationControl({ db: options.db, prefix: options.prefix, cache: null });
   const admin = options.kafka.admin();
   await admin.connect();
   try {
     const out: ProjectionStatus[] = [];
     for (const def of options.definitions) {
-      const doc = await options.db.collection<ControlDocument>(CONTROL_COLLECTION).findOne({ _id: def.model });
+      const doc = await control.read(def.model);
       const topics = def.topics.map((t) => topicName(t, options.prefix));
       const active = doc?.generations[`g${doc.active}`];
       const end = await endOffsets(admin, topics);
