@@ -4,7 +4,7 @@
  * before the DeadLetter format, and records in the DLQ that are no dead letter at all.
  */
 import { avroRuntimeSerde } from '@streamshop/command-service';
-import { deadLetterRecord, readPartitionRange } from '@streamshop/eventsourcing-kafka';
+import { deadLetterRecord, readPartitionRange, topicOffsets } from '@streamshop/eventsourcing-kafka';
 import { AvroSerde } from '@streamshop/schemas';
 import { createNamespace } from '@streamshop/testkit';
 import { Partitioners, type Producer } from 'kafkajs';
@@ -37,7 +37,7 @@ async function deadLetter(offset: string, key: string, error = 'Error: nope') {
 /** Records on the commands topic that carry `dlq.replayed-from: id`. */
 async function replaysOf(id: string): Promise<string[]> {
   const admin = await ns.admin();
-  const [p] = await admin.fetchTopicOffsets(topics.commands);
+  const [p] = await topicOffsets(admin, topics.commands);
   const found: string[] = [];
   await readPartitionRange(
     ns.kafka,

@@ -211,7 +211,7 @@ export async function ensureTopics(admin: Admin, options: EnsureTopicsOptions = 
 }
 
 /**
- * Resolves once every topic is known to the broker with a leader on each partition; throws after `timeoutMs`
+ * Resolves once every topic is known to the broker with a leader answering on each partition; throws after `timeoutMs`
  * naming the topics still missing. Use it after creating topics, before producing to them.
  */
 export async function waitForTopics(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
@@ -222,7 +222,12 @@ export async function waitForTopics(admin: Admin, topics: string[], timeoutMs = 
     try {
       const { topics: meta } = await admin.fetchTopicMetadata({ topics });
       const ready = meta.filter((m) => m.partitions.length > 0 && m.partitions.every((p) => p.leader >= 0));
-      if (ready.length === topics.length) return;
+      if (ready.length === topics.length) {
+        // Metadata can name a leader a moment before that broker acts as one (KRaft publishes the metadata
+        // first): until ListOffsets answers on every partition, readers get NOT_LEADER_OR_FOLLOWER.
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
       last = new Error(`not ready: ${topics.filter((t) => !ready.some((m) => m.name === t)).join(', ')}`);
     } catch (err) {
       last = err; // UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE while the topics propagate

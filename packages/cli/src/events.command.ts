@@ -10,7 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import { avroRuntimeSerde } from '@streamshop/command-service';
 import { type Config, loadConfig } from '@streamshop/config';
-import { createKafka, DEAD_LETTER_RECORD, readDeadLetter, type Serde } from '@streamshop/eventsourcing-kafka';
+import {
+  createKafka,
+  DEAD_LETTER_RECORD,
+  readDeadLetter,
+  type Serde,
+  topicOffsets,
+} from '@streamshop/eventsourcing-kafka';
 import { AvroSerde, recordNames } from '@streamshop/schemas';
 import { TOPICS, type TopicName, topicName } from '@streamshop/schemas/topics';
 import { StepError } from '@streamshop/stack';
@@ -238,7 +244,7 @@ async function planPartitions(
   }
   let ends: { partition: number; offset: string; low: string }[];
   try {
-    ends = await admin.fetchTopicOffsets(topic);
+    ends = await topicOffsets(admin, topic);
   } catch (err) {
     throw new StepError(
       `cannot read ${topic} (${messageOf(err)}); create the topics with \`npx streamshop topics ensure\``,

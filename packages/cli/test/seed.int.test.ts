@@ -5,7 +5,7 @@
 import { startCatalogService } from '@streamshop/catalog-service/main';
 import { DEMO_CATALOG, demoImageUrl, demoProductId } from '@streamshop/catalog-service/seed';
 import { allOf } from '@streamshop/command-service';
-import type { Runnable } from '@streamshop/eventsourcing-kafka';
+import { type Runnable, topicOffsets } from '@streamshop/eventsourcing-kafka';
 import { startInventoryService } from '@streamshop/inventory-service/main';
 import { AvroSerde, ensureTopics, type TopicName, topicName } from '@streamshop/schemas';
 import { createNamespace, fastConsumer, testLogger } from '@streamshop/testkit';
@@ -31,7 +31,7 @@ async function readToEnd(topic: TopicName): Promise<Decoded[]> {
   const physical = topicName(topic, ns.topicPrefix);
   const admin = await ns.admin();
   const ends = new Map(
-    (await admin.fetchTopicOffsets(physical)).filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)]),
+    (await topicOffsets(admin, physical)).filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)]),
   );
   const records: Decoded[] = [];
   if (ends.size === 0) return records;

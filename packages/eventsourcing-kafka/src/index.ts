@@ -51,6 +51,7 @@ export {
   isFencingError,
   partitionOffsets,
   readPartitionRange,
+  topicOffsets,
 } from './kafka-io.ts';
 export type { OutgoingRecord } from './outgoing.ts';
 export { createReactor, type Reactor, type ReactorOptions, type SourceRecord } from './reactor.ts';

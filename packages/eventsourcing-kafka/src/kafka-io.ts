@@ -1,6 +1,6 @@
 /**
  * Kafka building blocks the runtimes (and tests, and topic-level code) share: the per-partition transactional
- * producer, recognising a fenced producer, and reading one partition up to an offset.
+ * producer, recognising a fenced producer, a topic's offsets, and reading one partition up to an offset.
  */
 import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs';
@@ -88,13 +88,40 @@ export function isFencingError(err: unknown): boolean {
   return false;
 }
 
+/**
+ * `admin.fetchTopicOffsets`, retried through the errors a leader change answers with. kafkajs retries that call
+ * only on UNKNOWN_TOPIC_OR_PARTITION and gives up at once on NOT_LEADER_OR_FOLLOWER, which a KRaft broker still
+ * answers for a moment after its metadata names it the leader of a new topic's partition (seen in CI right after
+ * `ensureTopics`), and which any broker answers while leadership moves.
+ */
+export async function topicOffsets(
+  admin: Admin,
+  topic: string,
+  options: { timeoutMs?: number } = {},
+): Promise<Awaited<ReturnType<Admin['fetchTopicOffsets']>>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (let wait = 100; ; wait = Math.min(wait * 2, 1_000)) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      const retriable = (err as { retriable?: unknown }).retriable === true;
+      if (!retriable || Date.now() + wait > deadline) {
+        throw new Error(`could not read the offsets of ${topic}: ${(err as Error).message}`, { cause: err });
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      // A fresh look at who leads the partitions before the next try.
+      await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => {});
+    }
+  }
+}
+
 /** Committed (read_committed) start and end offsets of one partition. */
 export async function partitionOffsets(
   admin: Admin,
   topic: string,
   partition: number,
 ): Promise<{ low: bigint; end: bigint }> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await topicOffsets(admin, topic);
   const p = offsets.find((o) => o.partition === partition);
   if (!p) throw new Error(`${topic} has no partition ${partition}`);
   return { low: BigInt(p.low), end: BigInt(p.offset) };

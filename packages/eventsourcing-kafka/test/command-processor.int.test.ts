@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandProcessor, RebuildInfo } from '../src/command-processor.ts';
 import { DEAD_LETTER_RECORD, readDeadLetter } from '../src/dead-letter.ts';
 import { eventIdFor } from '../src/envelope.ts';
+import { topicOffsets } from '../src/kafka-io.ts';
 import {
   type Collected,
   collect,
@@ -93,7 +94,7 @@ describe('command processor', () => {
     await sendCommands(producer, topics.commands, [depositCommand('acc-b', 10), depositCommand('acc-b', 20)]);
     await eventually(() => expect(eventsOf('acc-b')).toHaveLength(2));
     const admin = await ns.admin();
-    const end = await admin.fetchTopicOffsets(topics.commands);
+    const end = await topicOffsets(admin, topics.commands);
     expect(end.some((p) => Number(p.offset) > 0)).toBe(true);
     await eventually(async () => {
       const [committed] = await admin.fetchOffsets({ groupId: `${ns.id}-counter`, topics: [topics.commands] });

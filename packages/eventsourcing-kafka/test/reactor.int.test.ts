@@ -3,6 +3,7 @@ import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeadLetter } from '../src/dead-letter.ts';
 import { deterministicId } from '../src/envelope.ts';
+import { topicOffsets } from '../src/kafka-io.ts';
 import { createReactor, type Reactor } from '../src/reactor.ts';
 import { collect, eventually, fastConsumer, testLogger } from './counter.fixture.ts';
 import { jsonTestSerde } from './json-test-serde.ts';
@@ -94,7 +95,7 @@ describe('reactor', () => {
     });
     expect(deadLetter.error).toMatch(/not a JSON test record/);
     const admin = await ns.admin();
-    const end = await admin.fetchTopicOffsets(topics.input);
+    const end = await topicOffsets(admin, topics.input);
     await eventually(async () => {
       const [committed] = await admin.fetchOffsets({ groupId: `${ns.id}-saga`, topics: [topics.input] });
       for (const p of end.filter((x) => Number(x.offset) > 0)) {

@@ -1,4 +1,5 @@
 /** Where a consumer group stands against the end of its topics: the numbers behind status, progress and switches. */
+import { topicOffsets } from '@streamshop/eventsourcing-kafka';
 import type { Admin } from 'kafkajs';
 import type { Offsets } from './control.ts';
 
@@ -10,7 +11,7 @@ const tp = (topic: string, partition: number) => `${topic}:${partition}`;
 export async function endOffsets(admin: Admin, topics: readonly string[]): Promise<PartitionOffsets> {
   const out: PartitionOffsets = new Map();
   for (const topic of topics) {
-    for (const p of await admin.fetchTopicOffsets(topic)) out.set(tp(topic, p.partition), BigInt(p.high));
+    for (const p of await topicOffsets(admin, topic)) out.set(tp(topic, p.partition), BigInt(p.high));
   }
   return out;
 }

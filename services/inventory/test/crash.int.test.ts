@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Runnable } from '@streamshop/eventsourcing-kafka';
+import { type Runnable, topicOffsets } from '@streamshop/eventsourcing-kafka';
 import { sagaCommandId } from '@streamshop/order-service';
 import { AvroSerde, ensureTopics, type OrderLine, topicName } from '@streamshop/schemas';
 import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
@@ -203,7 +203,7 @@ describe('inventory service killed with SIGKILL mid-stream', () => {
 async function commandLag(groupId: string, commandsTopic: string): Promise<number> {
   const admin = await ns.admin();
   const [committed] = await admin.fetchOffsets({ groupId, topics: [commandsTopic] });
-  const ends = await admin.fetchTopicOffsets(commandsTopic);
+  const ends = await topicOffsets(admin, commandsTopic);
   let lag = 0;
   for (const end of ends) {
     const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';

@@ -17,7 +17,7 @@
  * waiter reads from that topic's end offsets taken before sending.
  */
 import { randomUUID } from 'node:crypto';
-import { deterministicId } from '@streamshop/eventsourcing-kafka';
+import { deterministicId, topicOffsets } from '@streamshop/eventsourcing-kafka';
 import type { AvroSerde } from '@streamshop/schemas';
 import { topicName } from '@streamshop/schemas/topics';
 import type { CommandReply, CreateProduct, ReceiveStock } from '@streamshop/schemas/types';
@@ -198,7 +198,7 @@ async function replyWaiter(kafka: Kafka, serde: AvroSerde, prefix: string, corre
   const topic = topicName('commerce.command-replies', prefix);
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const ends = await topicOffsets(admin, topic).finally(() => admin.disconnect());
 
   const expected = new Map(sent.map((o) => [o.commandId, o]));
   const answered = new Map<string, CommandReply>();

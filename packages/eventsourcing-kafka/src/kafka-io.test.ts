@@ -1,0 +1,72 @@
+import { type Admin, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { topicOffsets } from './kafka-io.ts';
+
+const notLeader = () =>
+  // What kafkajs builds from the broker's error code 6 (its typings only admit the message).
+  new KafkaJSProtocolError({
+    type: 'NOT_LEADER_FOR_PARTITION',
+    code: 6,
+    retriable: true,
+    message: 'This server is not the leader for that topic-partition',
+  } as unknown as Error);
+
+const OFFSETS = [{ partition: 0, offset: '7', high: '7', low: '0' }];
+
+/** An admin whose fetchTopicOffsets answers from a script, one step per call; records every call. */
+function scriptedAdmin(steps: (() => unknown)[]) {
+  const calls: string[] = [];
+  const admin = {
+    fetchTopicOffsets: async (topic: string) => {
+      calls.push(`offsets ${topic}`);
+      return (steps.shift() ?? (() => OFFSETS))();
+    },
+    fetchTopicMetadata: async ({ topics }: { topics: string[] }) => {
+      calls.push(`metadata ${topics.join(',')}`);
+      return { topics: [] };
+    },
+  } as unknown as Admin;
+  return { admin, calls };
+}
+
+describe('topicOffsets', () => {
+  it('retries through NOT_LEADER_OR_FOLLOWER (which kafkajs gives up on), refreshing metadata between tries', async () => {
+    const { admin, calls } = scriptedAdmin([
+      () => {
+        throw notLeader();
+      },
+      () => {
+        throw notLeader();
+      },
+    ]);
+    await expect(topicOffsets(admin, 'orders.events')).resolves.toEqual(OFFSETS);
+    expect(calls).toEqual([
+      'offsets orders.events',
+      'metadata orders.events',
+      'offsets orders.events',
+      'metadata orders.events',
+      'offsets orders.events',
+    ]);
+  });
+
+  it('fails at once on an error that retrying cannot fix, naming the topic', async () => {
+    const { admin, calls } = scriptedAdmin([
+      () => {
+        throw new KafkaJSNonRetriableError('Invalid topic');
+      },
+    ]);
+    await expect(topicOffsets(admin, 'nope')).rejects.toThrow(/could not read the offsets of nope: Invalid topic/);
+    expect(calls).toEqual(['offsets nope']);
+  });
+
+  it('gives up at its deadline with the last error', async () => {
+    const { admin } = scriptedAdmin(
+      Array.from({ length: 100 }, () => () => {
+        throw notLeader();
+      }),
+    );
+    await expect(topicOffsets(admin, 'orders.events', { timeoutMs: 300 })).rejects.toThrow(
+      /could not read the offsets of orders.events: This server is not the leader/,
+    );
+  });
+});
