@@ -63,7 +63,11 @@ export interface GenerationFold {
   start(): Promise<void>;
   /** Finishes the in-flight batch (its offset commits) and leaves the group. */
   stop(): Promise<void>;
-  /** Next offset per `topic:partition` this fold has committed since it started. */
+  /**
+   * Next offset per `topic:partition` whose events this fold has written since it started (its commit follows,
+   * and may be lost if the fold is stopped or crashes right then: the group then folds the batch again, skipping
+   * what is written). This, not the committed offset, is how far the collection's contents go.
+   */
   readonly positions: ReadonlyMap<string, bigint>;
   readonly groupId: string;
 }
@@ -238,7 +242,7 @@ export function createGenerationFold<D extends ReadModelDocument>(
       await c.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isStale, isRunning }) => {
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isStale, isRunning, commitOffsetsIfNecessary }) => {
           if (isStale() || !isRunning()) return;
           const report = batch.isEmpty()
             ? {
@@ -251,10 +255,18 @@ export function createGenerationFold<D extends ReadModelDocument>(
                 deadLettered: 0,
               }
             : await processBatch(batch, heartbeat);
+          const key = `${batch.topic}:${batch.partition}`;
+          if ((positions.get(key) ?? -1n) < BigInt(report.position)) positions.set(key, BigInt(report.position));
           if (isStale()) return;
-          await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: report.position }]);
+          const offset = { partition: batch.partition, offset: report.position };
+          if (isRunning()) {
+            await c.commitOffsets([{ topic: batch.topic, ...offset }]); // retried by kafkajs
+          } else {
+            // Stopping (a handoff, a shutdown): kafkajs silently drops consumer.commitOffsets once stop() has
+            // begun, but the batch's own commit still reaches the coordinator: the group is left after this batch.
+            await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [offset] }] });
+          }
           if (!batch.isEmpty()) resolveOffset(batch.lastOffset());
-          positions.set(`${batch.topic}:${batch.partition}`, BigInt(report.position));
           options.onBatch?.(report);
           await heartbeat();
         },

@@ -12,7 +12,7 @@ import type { ConsumerConfig } from 'kafkajs';
 import { type ControlDocument, createGenerationControl, type GenerationControl } from './control.ts';
 import type { ProjectionDefinition, ReadModelDocument } from './definition.ts';
 import { createGenerationFold, type FoldDeps, type GenerationFold } from './generation-fold.ts';
-import { committedOffsets, toDocument } from './offsets.ts';
+import { committedOffsets, maxOffsets, toDocument } from './offsets.ts';
 
 export interface ProjectionWorkerOptions {
   /** How often the worker reads its control document (switches, handoffs, heartbeat). */
@@ -91,13 +91,17 @@ export function createProjectionWorker<D extends ReadModelDocument>(
     if (doc.handoff && current === doc.handoff.from && handedOff === null && !doc.handoff.released) {
       // A rebuild is ready to switch: stop folding the old generation, then tell it how far we got.
       const from = current;
+      const folded = fold;
       await unfollow();
       handedOff = from;
       const admin = deps.kafka.admin();
       await admin.connect();
       try {
         const info = doc.generations[`g${from}`];
-        const offsets = await committedOffsets(admin, info?.groupId ?? '', topics);
+        // How far the old generation's contents go: its committed offsets, or further where a last batch was
+        // written but its commit did not land (the rebuild must hold everything queries could see).
+        const committed = await committedOffsets(admin, info?.groupId ?? '', topics);
+        const offsets = maxOffsets(committed, (folded?.positions ?? new Map()) as Map<string, bigint>);
         await control.releaseHandoff(model, from, toDocument(offsets));
       } finally {
         await admin.disconnect();
