@@ -237,6 +237,14 @@ export interface CommitReservation extends CommandEnvelope {
   line: number;
 }
 
+/** Keep a reservation until its order ships or is cancelled: sent by the order saga once the order is paid, so a paid order's units never lapse at expiresAt. A no-op if already confirmed or committed; a reservation that expired meanwhile is held again if the stock is still available, else rejected with reservation_expired; rejected with reservation_not_found when the order line holds none. Avro: `streamshop.inventory.ConfirmReservation`. */
+export interface ConfirmReservation extends CommandEnvelope {
+  /** Order that holds the reservation. */
+  orderId: string;
+  /** Index of the order line (0-based) the reservation is for. */
+  line: number;
+}
+
 /** Release a reservation whose expiresAt has passed (sent by a timer). A no-op if it was committed or released already, or has not expired yet at issuedAt. Avro: `streamshop.inventory.ExpireReservation`. */
 export interface ExpireReservation extends CommandEnvelope {
   /** Order that holds the reservation. */
@@ -270,6 +278,18 @@ export interface ReservationCommitted extends EventEnvelope {
   /** Index of the order line (0-based) the reservation is for. */
   line: number;
   /** Units committed. */
+  quantity: number;
+  /** Stock levels of the SKU after this event. */
+  levels: StockLevels;
+}
+
+/** The order holding a reservation was paid: its units stay reserved, with no expiry, until the order ships (ReservationCommitted) or is cancelled (ReservationReleased). Avro: `streamshop.inventory.ReservationConfirmed`. */
+export interface ReservationConfirmed extends EventEnvelope {
+  /** Order that holds the reservation. */
+  orderId: string;
+  /** Index of the order line (0-based) the reservation is for. */
+  line: number;
+  /** Units reserved for the order line. */
   quantity: number;
   /** Stock levels of the SKU after this event. */
   levels: StockLevels;
@@ -664,10 +684,12 @@ export interface RecordTypes {
   'streamshop.commerce.DeadLetter': DeadLetter;
   'streamshop.inventory.AdjustStock': AdjustStock;
   'streamshop.inventory.CommitReservation': CommitReservation;
+  'streamshop.inventory.ConfirmReservation': ConfirmReservation;
   'streamshop.inventory.ExpireReservation': ExpireReservation;
   'streamshop.inventory.ReceiveStock': ReceiveStock;
   'streamshop.inventory.ReleaseReservation': ReleaseReservation;
   'streamshop.inventory.ReservationCommitted': ReservationCommitted;
+  'streamshop.inventory.ReservationConfirmed': ReservationConfirmed;
   'streamshop.inventory.ReservationExpired': ReservationExpired;
   'streamshop.inventory.ReservationReleased': ReservationReleased;
   'streamshop.inventory.ReserveStock': ReserveStock;
@@ -738,6 +760,7 @@ export const recordNames = {
     commands: [
       'streamshop.inventory.AdjustStock',
       'streamshop.inventory.CommitReservation',
+      'streamshop.inventory.ConfirmReservation',
       'streamshop.inventory.ExpireReservation',
       'streamshop.inventory.ReceiveStock',
       'streamshop.inventory.ReleaseReservation',
@@ -745,6 +768,7 @@ export const recordNames = {
     ],
     events: [
       'streamshop.inventory.ReservationCommitted',
+      'streamshop.inventory.ReservationConfirmed',
       'streamshop.inventory.ReservationExpired',
       'streamshop.inventory.ReservationReleased',
       'streamshop.inventory.StockAdjusted',

@@ -71,6 +71,8 @@ afterAll(async () => {
   await ns?.cleanup();
 });
 
+const RESERVED_AND_PAID = ['StockReserved', 'ReservationConfirmed'];
+
 describe('checkout through the four services', () => {
   it('happy path: placed, each line reserved, payment requested (a PaymentIntent created), paid, confirmed', async () => {
     const orderId = `order-${randomUUID()}`;
@@ -137,8 +139,18 @@ describe('checkout through the four services', () => {
     ).toEqual([0, 1]);
     expect(events[4]!.value).toMatchObject({ paymentId, amount: eur(5000), providerReference: intent.response.id });
     expect(shortTypes(seen.stream('payments.events', paymentId))).toEqual(['PaymentRequested', 'PaymentCaptured']);
+    // Paid: the saga confirms each line's reservation, so the units stay reserved past the TTL until shipment.
+    const lineOf = (sku: string) => () =>
+      shortTypes(seen.stream('inventory.events', sku).filter((e) => e.value.orderId === orderId));
+    await eventually(
+      () => expect([lineOf('SKU-A')(), lineOf('SKU-B')()]).toEqual([RESERVED_AND_PAID, RESERVED_AND_PAID]),
+      {
+        timeoutMs: 60_000,
+        message: 'both reservations are confirmed',
+      },
+    );
     const reservedA = seen.stream('inventory.events', 'SKU-A').filter((e) => e.value.orderId === orderId);
-    expect(reservedA.map((e) => [e.type, e.value.quantity])).toEqual([['streamshop.inventory.StockReserved', 2]]);
+    expect(reservedA.map((e) => e.value.quantity)).toEqual([2, 2]);
   });
 
   it('idempotency: the same PlaceOrder twice yields one set of events and the same reply twice', async () => {

@@ -1,14 +1,16 @@
 /**
  * Reservation TTL on the real stack: with reservations shorter than the payment deadline (a misconfiguration, or a
  * saga command lost for good), the inventory service's deadline scheduler expires each held reservation at its
- * expiresAt and the SKU's stock is available again — the safety net that no order can hold stock forever.
+ * expiresAt and the SKU's stock is available again — the safety net that no order can hold stock forever. A paid
+ * order's reservation is confirmed and outlives the TTL, so its units are never sold twice while it waits to ship.
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@streamshop/config';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
-import { AvroSerde } from '@streamshop/schemas';
+import { AvroSerde, type OrderLine } from '@streamshop/schemas';
 import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { paymentIdFor } from '../src/domain/index.ts';
 import { command, commandSender, observe, shortTypes, startServices } from './running-services.fixture.ts';
 
 let ns: Namespace;
@@ -37,26 +39,27 @@ afterAll(async () => {
   await ns?.cleanup();
 });
 
+const placeOrder = (orderId: string, lines: OrderLine[]) =>
+  command('streamshop.orders.PlaceOrder', orderId, {
+    customerId: 'user_1',
+    lines,
+    shippingAddress: {
+      name: 'Ada Lovelace',
+      line1: '12 rue des Lilas',
+      line2: null,
+      postalCode: '75011',
+      city: 'Paris',
+      region: null,
+      country: 'FR',
+    },
+    currency: 'EUR',
+    paymentProvider: 'stripe',
+  });
+
 it('a held reservation past its expiresAt is expired and its units are available again', async () => {
   const orderId = `order-${randomUUID()}`;
   await sender.send(command('streamshop.inventory.ReceiveStock', 'SKU-T', { quantity: 4, reference: null }));
-  await sender.send(
-    command('streamshop.orders.PlaceOrder', orderId, {
-      customerId: 'user_1',
-      lines: [{ sku: 'SKU-T', quantity: 3, unitPrice: { amount: 1000, currency: 'EUR' } }],
-      shippingAddress: {
-        name: 'Ada Lovelace',
-        line1: '12 rue des Lilas',
-        line2: null,
-        postalCode: '75011',
-        city: 'Paris',
-        region: null,
-        country: 'FR',
-      },
-      currency: 'EUR',
-      paymentProvider: 'stripe',
-    }),
-  );
+  await sender.send(placeOrder(orderId, [{ sku: 'SKU-T', quantity: 3, unitPrice: { amount: 1000, currency: 'EUR' } }]));
 
   const mine = () => seen.stream('inventory.events', 'SKU-T').filter((e) => e.value.orderId === orderId);
   await eventually(() => shortTypes(mine()).includes('ReservationExpired'), {
@@ -74,4 +77,44 @@ it('a held reservation past its expiresAt is expired and its units are available
     () => expect(shortTypes(seen.stream('orders.events', orderId)).at(-1)).toBe('OrderPaymentRequested'),
     { timeoutMs: 30_000, message: 'the order awaits its payment' },
   );
+});
+
+it('a paid order keeps its units past the TTL, while an unpaid one placed after it loses them', async () => {
+  const paid = `order-paid-${randomUUID()}`;
+  const unpaid = `order-unpaid-${randomUUID()}`;
+  const line = (quantity: number) => [{ sku: 'SKU-P', quantity, unitPrice: { amount: 1000, currency: 'EUR' } }];
+  await sender.send(command('streamshop.inventory.ReceiveStock', 'SKU-P', { quantity: 10, reference: null }));
+  await sender.send(placeOrder(paid, line(3)));
+  await eventually(() => shortTypes(seen.stream('orders.events', paid)).includes('OrderPaymentRequested'), {
+    timeoutMs: 60_000,
+    message: 'the first order awaits its payment',
+  });
+  // What the gateway's Stripe webhook sends once the payment is captured.
+  await sender.send(
+    command('streamshop.payments.RecordProviderEvent', paymentIdFor(paid), {
+      providerEventId: `evt_${randomUUID()}`,
+      kind: 'captured',
+      providerReference: `pi_${randomUUID().slice(0, 8)}`,
+      amount: { amount: 3000, currency: 'EUR' },
+      failureReason: null,
+    }),
+  );
+  await eventually(() => shortTypes(seen.stream('orders.events', paid)).includes('OrderConfirmed'), {
+    timeoutMs: 60_000,
+    message: 'the first order is paid and confirmed',
+  });
+  // The witness: placed after the paid order's reservation was made, so it is due after it; once it has expired,
+  // the paid order's expiresAt has passed too.
+  await sender.send(placeOrder(unpaid, line(2)));
+  const sku = () => seen.stream('inventory.events', 'SKU-P');
+  const of = (orderId: string) => shortTypes(sku().filter((e) => e.value.orderId === orderId));
+  await eventually(() => of(unpaid).includes('ReservationExpired'), {
+    timeoutMs: 60_000,
+    message: 'the unpaid order’s reservation expires',
+  });
+
+  // The paid order's last word is its confirmation (confirmed in time, or held again when the payment was recorded
+  // after the TTL on a slow run: both end with its 3 units reserved), and nothing expires it afterwards.
+  expect(of(paid).at(-1)).toBe('ReservationConfirmed');
+  expect(sku().at(-1)!.value.levels).toEqual({ onHand: 10, reserved: 3, available: 7 });
 });

@@ -1,7 +1,8 @@
 /**
  * Reservation TTL: the inventory's deadlines for the shared deadline scheduler. A held reservation (StockReserved,
- * with its expiresAt) is pending until committed, released or expired; when due, ExpireReservation is sent to the
- * SKU, issued now. The Stock item decider rejects it if the reservation is not due yet and no-ops if it is settled.
+ * with its expiresAt) is pending until confirmed (its order was paid: it no longer expires), committed, released or
+ * expired; when due, ExpireReservation is sent to the SKU, issued now. The Stock item decider rejects it if the
+ * reservation is not due yet and no-ops if it is settled.
  */
 import type { Deadline, DeadlineChange, ScheduledCommand } from '@streamshop/command-service';
 import { type DecodedRecord, deterministicId } from '@streamshop/eventsourcing-kafka';
@@ -26,6 +27,7 @@ export function trackReservations(record: DecodedRecord): DeadlineChange<HeldRes
       const item = { sku, orderId, line, correlationId, eventId };
       return { set: [{ key: keyOf(sku, orderId, line), due: expiresAt, item }] };
     }
+    case 'streamshop.inventory.ReservationConfirmed':
     case 'streamshop.inventory.ReservationCommitted':
     case 'streamshop.inventory.ReservationReleased':
     case 'streamshop.inventory.ReservationExpired': {

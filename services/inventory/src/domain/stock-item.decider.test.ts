@@ -43,6 +43,18 @@ const release = (orderId: string, line: number) =>
 const commit = (orderId: string, line: number) => command('streamshop.inventory.CommitReservation', { orderId, line });
 const expire = (orderId: string, line: number, at: number) =>
   command('streamshop.inventory.ExpireReservation', { orderId, line }, at);
+const confirm = (orderId: string, line: number) =>
+  command('streamshop.inventory.ConfirmReservation', { orderId, line });
+const confirmedEvent = (orderId: string, line: number, quantity: number, onHand: number, total: number) =>
+  ({
+    type: 'streamshop.inventory.ReservationConfirmed',
+    value: { orderId, line, quantity, levels: levels(onHand, total) },
+  }) satisfies StockItemEventDraft;
+const expiredEvent = (orderId: string, line: number, quantity: number, onHand: number, total: number) =>
+  ({
+    type: 'streamshop.inventory.ReservationExpired',
+    value: { orderId, line, quantity, levels: levels(onHand, total) },
+  }) satisfies StockItemEventDraft;
 
 describe('ReceiveStock', () => {
   it('adds units on hand', () => {
@@ -280,5 +292,83 @@ describe('ExpireReservation', () => {
     stock([received(10)])
       .when(late)
       .then([]);
+  });
+});
+
+describe('ConfirmReservation (the order was paid)', () => {
+  it('keeps the held units reserved, levels unchanged', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3)])
+      .when(confirm('o-1', 0))
+      .then([confirmedEvent('o-1', 0, 3, 10, 3)]);
+  });
+
+  it('a confirmed reservation never expires: a paid order keeps its units past expiresAt', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3), confirmedEvent('o-1', 0, 3, 10, 3)])
+      .when(expire('o-1', 0, T0 + TTL + 24 * 3_600_000))
+      .then([]);
+  });
+
+  it('is committed when the order ships, and released when it is cancelled', () => {
+    const paid = [received(10), reserved('o-1', 0, 3, 10, 3), confirmedEvent('o-1', 0, 3, 10, 3)];
+    stock(paid)
+      .when(commit('o-1', 0))
+      .then([
+        {
+          type: 'streamshop.inventory.ReservationCommitted',
+          value: { orderId: 'o-1', line: 0, quantity: 3, levels: levels(7, 0) },
+        },
+      ]);
+    stock(paid)
+      .when(release('o-1', 0))
+      .then([
+        {
+          type: 'streamshop.inventory.ReservationReleased',
+          value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'order_cancelled', levels: levels(10, 0) },
+        },
+      ]);
+  });
+
+  it('is a no-op when already confirmed or committed', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3), confirmedEvent('o-1', 0, 3, 10, 3)])
+      .when(confirm('o-1', 0))
+      .then([]);
+    stock([
+      received(10),
+      reserved('o-1', 0, 3, 10, 3),
+      {
+        type: 'streamshop.inventory.ReservationCommitted',
+        value: { orderId: 'o-1', line: 0, quantity: 3, levels: levels(7, 0) },
+      },
+    ])
+      .when(confirm('o-1', 0))
+      .then([]);
+  });
+
+  it('holds an expired reservation again when its units are still available (payment recorded after the TTL)', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3), expiredEvent('o-1', 0, 3, 10, 0), reserved('o-2', 0, 5, 10, 5)])
+      .when(confirm('o-1', 0))
+      .then([confirmedEvent('o-1', 0, 3, 10, 8)]);
+  });
+
+  it('rejects an expired reservation whose units were taken meanwhile, saying how many are left', () => {
+    stock([received(10), reserved('o-1', 0, 3, 10, 3), expiredEvent('o-1', 0, 3, 10, 0), reserved('o-2', 0, 9, 10, 9)])
+      .when(confirm('o-1', 0))
+      .thenRejects('reservation_expired', /only 1 of its 3 units are available/);
+  });
+
+  it('rejects when the line holds no reservation to confirm', () => {
+    stock([received(10)])
+      .when(confirm('o-1', 0))
+      .thenRejects('reservation_not_found');
+    stock([
+      received(10),
+      reserved('o-1', 0, 3, 10, 3),
+      {
+        type: 'streamshop.inventory.ReservationReleased',
+        value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'order_cancelled', levels: levels(10, 0) },
+      },
+    ])
+      .when(confirm('o-1', 0))
+      .thenRejects('reservation_not_found', /it was released/);
   });
 });

@@ -7,6 +7,11 @@
  * a repeated ReserveStock for the same (order, line) changes nothing, even after the first was released,
  * expired, committed or rejected, so a redelivered command cannot reserve twice.
  *
+ * A held reservation lapses at its expiresAt (ExpireReservation, sent by a timer) unless the order confirms it
+ * (ConfirmReservation, once paid): a confirmed reservation never expires, and is committed when the order ships or
+ * released if it is cancelled. Without that, a paid order waiting longer than the TTL to ship would lose its
+ * units to the next shopper — an oversell.
+ *
  * ReserveStock is never rejected as a command: a shortage is the event StockReservationRejected, because the
  * order saga must learn of it from the event stream (a Rejection only reaches the command's reply).
  */
@@ -15,11 +20,11 @@ import type { EventDraft, InventoryCommand, InventoryEventName, StockLevels } fr
 
 export type StockItemEventDraft = EventDraft<InventoryEventName>;
 
-export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired' | 'rejected';
+export type ReservationStatus = 'held' | 'confirmed' | 'committed' | 'released' | 'expired' | 'rejected';
 
 export interface Reservation {
   quantity: number;
-  /** When a held reservation lapses (epoch ms); 0 for a rejected one. */
+  /** When a held reservation lapses (epoch ms); 0 for a rejected one. A confirmed one does not lapse. */
   expiresAt: number;
   status: ReservationStatus;
 }
@@ -45,6 +50,9 @@ export const reservationKey = (orderId: string, line: number): string => `${orde
 const levels = (onHand: number, reserved: number): StockLevels => ({ onHand, reserved, available: onHand - reserved });
 
 const isPositiveInt = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
+
+/** Units this reservation keeps out of `available` (held or confirmed). */
+const isReserving = (r: Reservation): boolean => r.status === 'held' || r.status === 'confirmed';
 
 /** Why `quantity` units cannot be reserved now, or null when they can. */
 function reservationRefusal(state: StockItemState, quantity: number): string | null {
@@ -108,7 +116,7 @@ function decide(command: InventoryCommand, state: StockItemState): StockItemEven
     case 'streamshop.inventory.ReleaseReservation': {
       const { orderId, line, reason } = command.value;
       const held = state.reservations[reservationKey(orderId, line)];
-      if (held?.status !== 'held') return []; // unknown, or already released / expired / committed
+      if (!held || !isReserving(held)) return []; // unknown, or already released / expired / committed
       return [
         {
           type: 'streamshop.inventory.ReservationReleased',
@@ -120,7 +128,7 @@ function decide(command: InventoryCommand, state: StockItemState): StockItemEven
       const { orderId, line } = command.value;
       const held = state.reservations[reservationKey(orderId, line)];
       if (held?.status === 'committed') return [];
-      if (held?.status !== 'held') {
+      if (!held || !isReserving(held)) {
         return reject(
           'reservation_not_found',
           `${sku}: no held reservation for order ${orderId} line ${line}${held ? ` (it was ${held.status})` : ''}`,
@@ -133,6 +141,33 @@ function decide(command: InventoryCommand, state: StockItemState): StockItemEven
           value: { orderId, line, quantity, levels: levels(onHand - quantity, reserved - quantity) },
         },
       ];
+    }
+    case 'streamshop.inventory.ConfirmReservation': {
+      const { orderId, line } = command.value;
+      const r = state.reservations[reservationKey(orderId, line)];
+      if (r?.status === 'confirmed' || r?.status === 'committed') return [];
+      const available = onHand - reserved;
+      // An expired one means the payment was recorded after the TTL (a lagging saga): if nobody took the units
+      // meanwhile, they are held again.
+      if (r?.status === 'held' || (r?.status === 'expired' && available >= r.quantity)) {
+        const reservedAfter = r.status === 'held' ? reserved : reserved + r.quantity;
+        return [
+          {
+            type: 'streamshop.inventory.ReservationConfirmed',
+            value: { orderId, line, quantity: r.quantity, levels: levels(onHand, reservedAfter) },
+          },
+        ];
+      }
+      if (r?.status === 'expired') {
+        return reject(
+          'reservation_expired',
+          `${sku}: the reservation for order ${orderId} line ${line} expired and only ${available} of its ${r.quantity} units are available now`,
+        );
+      }
+      return reject(
+        'reservation_not_found',
+        `${sku}: no reservation to confirm for order ${orderId} line ${line}${r ? ` (it was ${r.status})` : ''}`,
+      );
     }
     case 'streamshop.inventory.ExpireReservation': {
       const { orderId, line, issuedAt } = command.value;
@@ -185,6 +220,8 @@ function evolve(state: StockItemState, event: StockItemEventDraft): StockItemSta
       return settle(next, event.value.orderId, event.value.line, 'expired');
     case 'streamshop.inventory.ReservationCommitted':
       return settle(next, event.value.orderId, event.value.line, 'committed');
+    case 'streamshop.inventory.ReservationConfirmed':
+      return settle(next, event.value.orderId, event.value.line, 'confirmed');
   }
 }
 

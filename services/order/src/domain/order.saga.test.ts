@@ -141,8 +141,13 @@ describe('react: the order’s new events → commands to other contexts', () =>
       .then([refundPayment(5000, 'order_cancelled')]);
   });
 
-  it('OrderPaid + OrderConfirmed → nothing', () => {
-    givenOrder(history.awaitingPayment).when([drafts.paid, drafts.confirmed]).then([]);
+  it('OrderPaid + OrderConfirmed → ConfirmReservation per line, so the paid stock never lapses at the TTL', () => {
+    givenOrder(history.awaitingPayment)
+      .when([drafts.paid, drafts.confirmed])
+      .then([
+        { context: 'inventory', type: 'streamshop.inventory.ConfirmReservation', to: 'SKU-A', orderId: ORDER, line: 0 },
+        { context: 'inventory', type: 'streamshop.inventory.ConfirmReservation', to: 'SKU-B', orderId: ORDER, line: 1 },
+      ]);
   });
 
   it('OrderRefunded → RefundPayment', () => {

@@ -4,7 +4,7 @@
  *
  * - `translate(event)`: an inventory or payment event about an order → the command that records it on the order.
  * - `react(newOrderEvents, orderStateAfter, config)`: the order's own new events → commands to inventory and
- *   payments (reserve, release, commit stock; request and refund payment).
+ *   payments (reserve, confirm once paid, release, commit stock; request and refund payment).
  *
  * Every command is derived, never drawn: commandId is UUID v5 of the causing event's id and the command's index
  * among that event's commands, causationId is the event id, correlationId is copied and issuedAt is the event's
@@ -149,6 +149,17 @@ export function react(
         send('streamshop.payments.RequestPayment', paymentId, { orderId, provider, amount });
         break;
       }
+      case 'streamshop.orders.OrderPaid':
+        // Paid: its stock must not lapse at the reservation TTL while the order waits to ship. (A capture after
+        // cancellation is refunded instead; its lines were released at cancellation.)
+        if (order.status !== 'cancelled') {
+          for (const [line, { sku }] of order.lines.entries()) {
+            if (order.reservations[line] === 'reserved') {
+              send('streamshop.inventory.ConfirmReservation', sku, { orderId, line });
+            }
+          }
+        }
+        break;
       case 'streamshop.orders.OrderCancelled':
         for (const [line, { sku }] of order.lines.entries()) {
           if (order.reservations[line] === 'reserved') release(line, sku);
