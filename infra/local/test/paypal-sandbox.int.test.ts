@@ -1,7 +1,8 @@
 /**
  * The PayPal sandbox over plain HTTP, in PayPal's documented shapes: OAuth client credentials guard the API,
  * PayPal-Request-Id makes create and capture repeatable, the approval page approves or cancels back to the merchant,
- * and capture webhooks are redelivered until the receiver accepts them, each verifiable once and only unaltered.
+ * capture webhooks are redelivered until the receiver accepts them, each verifiable once and only unaltered, and
+ * captures are refunded in parts up to what was captured, once per PayPal-Request-Id, each with a signed webhook.
  * The stack's own sandbox (started by `streamshop stack up`) answers its health check.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -191,6 +192,99 @@ describe('PayPal sandbox', () => {
     expect((await verify(JSON.parse(delivered.raw), { transmission_time: new Date().toISOString() })).body).toEqual({
       verification_status: 'FAILURE',
     });
+  });
+
+  it('refunds a capture in parts, once per PayPal-Request-Id, never beyond it, with a signed webhook each', async () => {
+    const unknown = await api('/v2/payments/captures/NOSUCHCAPTURE/refund', { method: 'POST', body: {} });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ name: 'RESOURCE_NOT_FOUND', details: [{ issue: 'INVALID_RESOURCE_ID' }] });
+
+    const created = await api('/v2/checkout/orders', { method: 'POST', body: order('19.99') });
+    await fetch(`${base}/sandbox/orders/${created.body.id}/approve`, { method: 'POST' });
+    const captured = await api(`/v2/checkout/orders/${created.body.id}/capture`, { method: 'POST' });
+    const units = captured.body.purchase_units as { payments: { captures: { id: string }[] } }[];
+    const captureId = units[0]!.payments.captures[0]!.id;
+    const refundPath = `/v2/payments/captures/${captureId}/refund`;
+
+    const anonymous = await fetch(`${base}${refundPath}`, { method: 'POST' });
+    expect(anonymous.status).toBe(401);
+    const refused = async (amount: { currency_code: string; value: string }, issue: string) => {
+      const res = await api(refundPath, { method: 'POST', body: { amount } });
+      expect(res.status, issue).toBe(422);
+      expect(res.body).toMatchObject({ name: 'UNPROCESSABLE_ENTITY', details: [{ issue }] });
+    };
+    await refused({ currency_code: 'USD', value: '1.00' }, 'REFUND_CAPTURE_CURRENCY_MISMATCH');
+    await refused({ currency_code: 'EUR', value: '0.00' }, 'CANNOT_BE_ZERO_OR_NEGATIVE');
+    await refused({ currency_code: 'EUR', value: '1.001' }, 'DECIMAL_PRECISION');
+    await refused({ currency_code: 'EUR', value: '20.00' }, 'REFUND_AMOUNT_EXCEEDED');
+
+    const asked = {
+      amount: { currency_code: 'EUR', value: '5.00' },
+      custom_id: 'pay-1',
+      invoice_id: 'order-1',
+      note_to_payer: 'Sorry',
+    };
+    const first = await api(refundPath, {
+      method: 'POST',
+      body: asked,
+      headers: { 'paypal-request-id': 'refund-1', prefer: 'return=representation' },
+    });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'COMPLETED', ...asked });
+    expect(first.body.id).toMatch(/^[A-Z0-9]{17}$/);
+    expect(first.body.create_time).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(first.body.links).toEqual(
+      expect.arrayContaining([
+        { href: `${base}/v2/payments/refunds/${first.body.id}`, rel: 'self', method: 'GET' },
+        { href: `${base}/v2/payments/captures/${captureId}`, rel: 'up', method: 'GET' },
+      ]),
+    );
+    // The same PayPal-Request-Id is the same refund (here answered minimally, PayPal's default), not a second one.
+    const repeat = await api(refundPath, { method: 'POST', body: asked, headers: { 'paypal-request-id': 'refund-1' } });
+    expect(repeat.body).toEqual({ id: first.body.id, status: 'COMPLETED', links: first.body.links });
+    expect((await api(`/v2/payments/captures/${captureId}`)).body).toMatchObject({ status: 'PARTIALLY_REFUNDED' });
+    await refused({ currency_code: 'EUR', value: '15.00' }, 'REFUND_AMOUNT_EXCEEDED');
+
+    // No amount: all that is left.
+    const rest = await api(refundPath, { method: 'POST', headers: { prefer: 'return=representation' } });
+    expect(rest.status).toBe(201);
+    expect(rest.body).toMatchObject({ status: 'COMPLETED', amount: { currency_code: 'EUR', value: '14.99' } });
+    expect((await api(`/v2/payments/captures/${captureId}`)).body).toMatchObject({ status: 'REFUNDED' });
+    const more = await api(refundPath, { method: 'POST', body: {} });
+    expect(more.status).toBe(422);
+    expect(more.body).toMatchObject({ details: [{ issue: 'CAPTURE_FULLY_REFUNDED' }] });
+
+    expect((await api(`/v2/payments/refunds/${first.body.id}`)).body).toEqual(first.body);
+    expect((await api('/v2/payments/refunds/NOSUCHREFUND')).status).toBe(404);
+    const shown = await api(`/v2/checkout/orders/${created.body.id}`);
+    expect(shown.body).toMatchObject({
+      purchase_units: [{ payments: { refunds: [{ id: first.body.id }, { id: rest.body.id }] } }],
+    });
+
+    const delivered = await eventually(
+      () => {
+        const d = accepted.find((a) => a.raw.includes(first.body.id) && a.raw.includes('PAYMENT.CAPTURE.REFUNDED'));
+        if (!d) throw new Error('not delivered yet');
+        return d;
+      },
+      { timeoutMs: 15_000, message: 'the refund webhook is delivered' },
+    );
+    const event = JSON.parse(delivered.raw) as { resource_type: string; resource: Record<string, unknown> };
+    expect(event).toMatchObject({ resource_type: 'refund', resource: { ...first.body } });
+    expect(sandbox.deliveries.filter((d) => d.event.event_type === 'PAYMENT.CAPTURE.REFUNDED')).toHaveLength(2);
+    const verified = await api('/v1/notifications/verify-webhook-signature', {
+      method: 'POST',
+      body: {
+        auth_algo: delivered.headers['paypal-auth-algo'],
+        cert_url: delivered.headers['paypal-cert-url'],
+        transmission_id: delivered.headers['paypal-transmission-id'],
+        transmission_sig: delivered.headers['paypal-transmission-sig'],
+        transmission_time: delivered.headers['paypal-transmission-time'],
+        webhook_id: CLIENT.webhookId,
+        webhook_event: event,
+      },
+    });
+    expect(verified.body).toEqual({ verification_status: 'SUCCESS' });
   });
 
   it('runs in the stack: streamshop stack up starts it and its health check answers', async () => {

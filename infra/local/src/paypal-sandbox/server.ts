@@ -7,13 +7,18 @@
  *   POST /v2/checkout/orders                        create (intent CAPTURE), idempotent on PayPal-Request-Id
  *   GET  /v2/checkout/orders/{id}                   show
  *   POST /v2/checkout/orders/{id}/capture           capture an APPROVED order, idempotent on PayPal-Request-Id
+ *   GET  /v2/payments/captures/{id}                 show a capture
+ *   POST /v2/payments/captures/{id}/refund          refund all that is left or an amount, idempotent on
+ *                                                   PayPal-Request-Id; refunds complete at once
+ *   GET  /v2/payments/refunds/{id}                  show a refund
  *   POST /v1/notifications/verify-webhook-signature SUCCESS only for transmissions this sandbox signed
  *   GET  /checkoutnow?token={id}                    the shopper's approval page (the order's approve link)
  *
  * and, for the stack and tests (not PayPal APIs): `POST /sandbox/orders/{id}/approve` (approve without a browser,
  * `{"decline": true}` to make the capture come back DECLINED), `GET /sandbox/webhooks` (deliveries so far) and
- * `GET /sandbox/health`. After each capture it POSTs the PAYMENT.CAPTURE.COMPLETED (or .DECLINED) webhook, with
- * PayPal's transmission headers, to `webhookUrl` when one is set, retrying failed deliveries as PayPal does.
+ * `GET /sandbox/health`. After each capture it POSTs the PAYMENT.CAPTURE.COMPLETED (or .DECLINED) webhook, and after
+ * each refund PAYMENT.CAPTURE.REFUNDED (the refund, naming its capture in its "up" link), with PayPal's transmission
+ * headers, to `webhookUrl` when one is set, retrying failed deliveries as PayPal does.
  *
  * State lives in memory: it is a sandbox, and a restart is a fresh PayPal account.
  */
@@ -29,7 +34,7 @@ export interface PayPalSandboxOptions {
   clientSecret: string;
   /** The webhook id transmissions are signed for (what the merchant passes to verify-webhook-signature). */
   webhookId: string;
-  /** Where webhooks are POSTed after a capture; none are sent when undefined. */
+  /** Where webhooks are POSTed after a capture or a refund; none are sent when undefined. */
   webhookUrl?: string | undefined;
   /** Delivery attempts per webhook (PayPal retries for days; the sandbox a few times, quickly). */
   webhookAttempts?: number;
@@ -69,7 +74,7 @@ interface Link {
 
 interface Capture {
   id: string;
-  status: 'COMPLETED' | 'DECLINED';
+  status: 'COMPLETED' | 'DECLINED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
   amount: Money;
   final_capture: boolean;
   seller_protection: { status: string; dispute_categories: string[] };
@@ -81,13 +86,31 @@ interface Capture {
   links: Link[];
 }
 
+interface Refund {
+  id: string;
+  status: 'COMPLETED';
+  amount: Money;
+  invoice_id?: string;
+  custom_id?: string;
+  note_to_payer?: string;
+  seller_payable_breakdown: {
+    gross_amount: Money;
+    paypal_fee: Money;
+    net_amount: Money;
+    total_refunded_amount: Money;
+  };
+  create_time: string;
+  update_time: string;
+  links: Link[];
+}
+
 interface PurchaseUnit {
   reference_id: string;
   amount: Money;
   custom_id?: string;
   invoice_id?: string;
   description?: string;
-  payments?: { captures: Capture[] };
+  payments?: { captures: Capture[]; refunds?: Refund[] };
 }
 
 interface Payer {
@@ -139,6 +162,14 @@ const ISSUE_TEXT: Record<string, string> = {
     "Payer has not yet approved the Order for payment. Please redirect the payer to the 'rel':'approve' url returned as part of the HATEOAS links within the Create Order call or provide a valid payment_source in the request.",
   ORDER_ALREADY_CAPTURED: 'Order already captured.If intent=CAPTURE only one capture per order is allowed.',
   INVALID_RESOURCE_ID: 'Specified resource ID does not exist. Please check the resource ID and try again.',
+  CAPTURE_FULLY_REFUNDED: 'The capture has already been fully refunded',
+  REFUND_AMOUNT_EXCEEDED:
+    'The refund amount must be less than or equal to the capture amount that has not yet been refunded.',
+  REFUND_CAPTURE_CURRENCY_MISMATCH: 'Refund must be in the same currency as the capture',
+  REFUND_NOT_ALLOWED: 'Capture cannot be refunded.',
+  CANNOT_BE_ZERO_OR_NEGATIVE: 'Must be greater than zero.',
+  DECIMAL_PRECISION: 'If the currency supports decimals, only two decimal place precision is supported.',
+  DECIMALS_NOT_SUPPORTED: 'Currency does not support decimals.',
 };
 
 /** PayPal's error body: name, message, details[{issue, description, field?, location?}], debug_id, information_link. */
@@ -147,6 +178,7 @@ function apiError(
   name: string,
   message: string,
   details: { issue: string; description?: string; field?: string; value?: string; location?: string }[],
+  api: 'orders' | 'payments' = 'orders',
 ): PayPalError {
   return new PayPalError(status, {
     name,
@@ -154,27 +186,28 @@ function apiError(
     details: details.map((d) => ({ ...d, description: d.description ?? ISSUE_TEXT[d.issue] ?? d.issue })),
     debug_id: randomBytes(7).toString('hex'),
     links: details.map((d) => ({
-      href: `https://developer.paypal.com/api/rest/reference/orders/v2/errors/#${d.issue}`,
+      href: `https://developer.paypal.com/api/rest/reference/${api}/v2/errors/#${d.issue}`,
       rel: 'information_link',
       method: 'GET',
     })),
   });
 }
 
-const unprocessable = (issue: string) =>
+const unprocessable = (issue: string, api: 'orders' | 'payments' = 'orders', field?: string) =>
   apiError(
     422,
     'UNPROCESSABLE_ENTITY',
     'The requested action could not be performed, semantically incorrect, or failed business validation.',
-    [{ issue }],
+    [{ issue, ...(field ? { field, location: 'body' } : {}) }],
+    api,
   );
 const invalidRequest = (field: string, issue: string, description: string) =>
   apiError(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [
     { field, location: 'body', issue, description },
   ]);
-const notFound = (id: string) =>
+const notFound = (id: string, field = 'order_id') =>
   apiError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [
-    { field: 'order_id', value: id, location: 'path', issue: 'INVALID_RESOURCE_ID' },
+    { field, value: id, location: 'path', issue: 'INVALID_RESOURCE_ID' },
   ]);
 
 const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -197,6 +230,22 @@ function checkMoney(amount: unknown, field: string): Money {
     throw invalidRequest(`${field}/value`, 'INVALID_PARAMETER_SYNTAX', 'expected a decimal amount such as "45.99"');
   }
   return { currency_code: a.currency_code, value: a.value };
+}
+
+/** Decimal places PayPal takes per currency: none for HUF, JPY and TWD, two for every other currency it supports. */
+const paypalDigits = (currency: string) => (['HUF', 'JPY', 'TWD'].includes(currency) ? 0 : 2);
+
+/** A decimal amount in thousandths (the finest MONEY_VALUE allows), so refunds add up without floating point. */
+function thousandths(value: string): bigint {
+  const [whole = '0', fraction = ''] = value.split('.');
+  return BigInt(whole + fraction.padEnd(3, '0'));
+}
+
+/** Thousandths back to PayPal's decimal string, with the currency's decimals (more only if the amount has them). */
+function decimalValue(amount: bigint, currency: string): string {
+  const text = amount.toString().padStart(4, '0');
+  const fraction = text.slice(-3).replace(/0+$/, '').padEnd(paypalDigits(currency), '0');
+  return fraction ? `${text.slice(0, -3)}.${fraction}` : text.slice(0, -3);
 }
 
 async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> {
@@ -256,6 +305,9 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
   const signer = transmissionSigner();
   const tokens = new Map<string, number>(); // access token → expiry (epoch ms)
   const orders = new Map<string, Order>();
+  /** Every capture with its order, purchase unit and refunds (the refunds are also in the unit's payments). */
+  const captures = new Map<string, { capture: Capture; order: Order; unit: PurchaseUnit; refunds: Refund[] }>();
+  const refunds = new Map<string, Refund>();
   /** Answers already given for a PayPal-Request-Id, per operation: a repeat gets the same answer, as at PayPal. */
   const replays = new Map<string, unknown>();
   const deliveries: WebhookDelivery[] = [];
@@ -317,6 +369,11 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
 
   function wantsRepresentation(req: IncomingMessage): boolean {
     return /return=representation/i.test(String(req.headers.prefer ?? ''));
+  }
+
+  /** PayPal answers a refund minimally (id, status, links) unless asked for the representation. */
+  function refundAnswer(r: Refund, req: IncomingMessage): Record<string, unknown> {
+    return wantsRepresentation(req) ? { ...r } : { id: r.id, status: r.status, links: r.links };
   }
 
   function authenticate(req: IncomingMessage): void {
@@ -412,7 +469,7 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
     if (order.status === 'COMPLETED') throw unprocessable('ORDER_ALREADY_CAPTURED');
     if (order.status !== 'APPROVED') throw unprocessable('ORDER_NOT_APPROVED');
     const t = now();
-    const captures = order.purchase_units.map((unit) => {
+    const captured = order.purchase_units.map((unit) => {
       const id = paypalId();
       const c: Capture = {
         id,
@@ -435,12 +492,104 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
         ],
       };
       unit.payments = { captures: [c] };
+      captures.set(id, { capture: c, order, unit, refunds: [] });
       return c;
     });
     order.status = 'COMPLETED';
     order.update_time = t;
-    log(`order ${order.id} captured: ${captures.map((c) => `${c.id} ${c.status}`).join(', ')}`);
-    return captures;
+    log(`order ${order.id} captured: ${captured.map((c) => `${c.id} ${c.status}`).join(', ')}`);
+    return captured;
+  }
+
+  function findCapture(id: string) {
+    const found = captures.get(id);
+    if (!found) throw notFound(id, 'capture_id');
+    return found;
+  }
+
+  /** An optional string field of a refund request, within PayPal's length limit. */
+  function optionalText(body: Record<string, unknown>, field: string, max: number): string | undefined {
+    const v = body[field];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw invalidRequest(`/${field}`, 'INVALID_PARAMETER_SYNTAX', `${field} is a string`);
+    if (v.length > max) {
+      throw invalidRequest(`/${field}`, 'INVALID_STRING_MAX_LENGTH', `${field} is at most ${max} characters`);
+    }
+    return v;
+  }
+
+  /**
+   * Refunds the amount asked, or all that is left of the capture without one; completes at once, as PayPal
+   * usually does for a PayPal-funded capture. The capture becomes PARTIALLY_REFUNDED, then REFUNDED.
+   */
+  function refund(captureId: string, body: Record<string, unknown>, b: string): Refund {
+    const found = findCapture(captureId);
+    const { capture: c } = found;
+    const currency = c.amount.currency_code;
+    if (c.status === 'DECLINED') throw unprocessable('REFUND_NOT_ALLOWED', 'payments');
+    if (c.status === 'REFUNDED') throw unprocessable('CAPTURE_FULLY_REFUNDED', 'payments');
+    const invoiceId = optionalText(body, 'invoice_id', 127);
+    const customId = optionalText(body, 'custom_id', 127);
+    const note = optionalText(body, 'note_to_payer', 255);
+    const refunded = found.refunds.reduce((sum, r) => sum + thousandths(r.amount.value), 0n);
+    const left = thousandths(c.amount.value) - refunded;
+    let amount = left;
+    if (body.amount !== undefined) {
+      const asked = checkMoney(body.amount, '/amount');
+      if (asked.currency_code !== currency) {
+        throw unprocessable('REFUND_CAPTURE_CURRENCY_MISMATCH', 'payments', '/amount/currency_code');
+      }
+      const decimals = asked.value.split('.')[1]?.length ?? 0;
+      if (decimals > paypalDigits(currency)) {
+        const issue = paypalDigits(currency) === 0 ? 'DECIMALS_NOT_SUPPORTED' : 'DECIMAL_PRECISION';
+        throw unprocessable(issue, 'payments', '/amount/value');
+      }
+      amount = thousandths(asked.value);
+      if (amount === 0n) throw unprocessable('CANNOT_BE_ZERO_OR_NEGATIVE', 'payments', '/amount/value');
+      if (amount > left) throw unprocessable('REFUND_AMOUNT_EXCEEDED', 'payments', '/amount/value');
+    }
+    const money = (v: bigint): Money => ({ currency_code: currency, value: decimalValue(v, currency) });
+    const id = paypalId();
+    const t = now();
+    const r: Refund = {
+      id,
+      status: 'COMPLETED',
+      amount: money(amount),
+      ...(invoiceId !== undefined ? { invoice_id: invoiceId } : {}),
+      ...(customId !== undefined ? { custom_id: customId } : {}),
+      ...(note !== undefined ? { note_to_payer: note } : {}),
+      seller_payable_breakdown: {
+        gross_amount: money(amount),
+        paypal_fee: money(0n),
+        net_amount: money(amount),
+        total_refunded_amount: money(refunded + amount),
+      },
+      create_time: t,
+      update_time: t,
+      links: [
+        { href: `${b}/v2/payments/refunds/${id}`, rel: 'self', method: 'GET' },
+        { href: `${b}/v2/payments/captures/${c.id}`, rel: 'up', method: 'GET' },
+      ],
+    };
+    found.refunds.push(r);
+    refunds.set(id, r);
+    found.unit.payments = { captures: found.unit.payments?.captures ?? [c], refunds: found.refunds };
+    c.status = amount === left ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    c.update_time = t;
+    found.order.update_time = t;
+    log(`capture ${c.id} refunded ${r.amount.value} ${currency} (refund ${id}); capture ${c.status}`);
+    return r;
+  }
+
+  function captureRepresentation(id: string): Record<string, unknown> {
+    const { capture: c, order } = findCapture(id);
+    return { ...c, supplementary_data: { related_ids: { order_id: order.id } } };
+  }
+
+  function findRefund(id: string): Refund {
+    const r = refunds.get(id);
+    if (!r) throw notFound(id, 'refund_id');
+    return r;
   }
 
   function scheduleDelivery(d: WebhookDelivery, body: string, delayMs: number): void {
@@ -477,18 +626,46 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
   }
 
   function sendCaptureWebhook(order: Order, c: Capture, b: string): void {
-    if (!options.webhookUrl) return;
     const completed = c.status === 'COMPLETED';
+    sendWebhook(
+      {
+        event_type: completed ? 'PAYMENT.CAPTURE.COMPLETED' : 'PAYMENT.CAPTURE.DECLINED',
+        resource_type: 'capture',
+        summary: `Payment ${completed ? 'completed' : 'declined'} for ${c.amount.value} ${c.amount.currency_code}`,
+        resource: { ...c, supplementary_data: { related_ids: { order_id: order.id } } },
+      },
+      b,
+    );
+  }
+
+  /** PAYMENT.CAPTURE.REFUNDED: the resource is the refund, whose "up" link names the capture refunded. */
+  function sendRefundWebhook(r: Refund, b: string): void {
+    sendWebhook(
+      {
+        event_type: 'PAYMENT.CAPTURE.REFUNDED',
+        resource_type: 'refund',
+        summary: `A ${r.amount.value} ${r.amount.currency_code} capture payment was refunded`,
+        resource: { ...r },
+      },
+      b,
+    );
+  }
+
+  function sendWebhook(
+    what: Pick<PayPalWebhookEventBody, 'event_type' | 'resource_type' | 'summary' | 'resource'>,
+    b: string,
+  ): void {
+    if (!options.webhookUrl) return;
     const id = `WH-${paypalId()}-${paypalId()}`;
     const event: PayPalWebhookEventBody = {
       id,
       event_version: '1.0',
       create_time: now(),
-      resource_type: 'capture',
+      resource_type: what.resource_type,
       resource_version: '2.0',
-      event_type: completed ? 'PAYMENT.CAPTURE.COMPLETED' : 'PAYMENT.CAPTURE.DECLINED',
-      summary: `Payment ${completed ? 'completed' : 'declined'} for ${c.amount.value} ${c.amount.currency_code}`,
-      resource: { ...c, supplementary_data: { related_ids: { order_id: order.id } } },
+      event_type: what.event_type,
+      summary: what.summary,
+      resource: what.resource,
       links: [
         { href: `${b}/v1/notifications/webhooks-events/${id}`, rel: 'self', method: 'GET' },
         { href: `${b}/v1/notifications/webhooks-events/${id}/resend`, rel: 'resend', method: 'POST' },
@@ -661,12 +838,29 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
       const order = findOrder(orderPath[1]!);
       const key = `capture:${order.id}:${requestId}`;
       if (requestId && replays.has(key)) return sendJson(res, 200, replays.get(key));
-      const captures = capture(order, b);
+      const captured = capture(order, b);
       const answer = representation(order, b);
       if (requestId) replays.set(key, answer);
-      for (const c of captures) sendCaptureWebhook(order, c, b);
+      for (const c of captured) sendCaptureWebhook(order, c, b);
       return sendJson(res, 201, answer);
     }
+    const capturePath = /^\/v2\/payments\/captures\/([^/]+)(\/refund)?$/.exec(path);
+    if (capturePath && method === 'GET' && !capturePath[2]) {
+      return sendJson(res, 200, captureRepresentation(capturePath[1]!));
+    }
+    if (capturePath && method === 'POST' && capturePath[2]) {
+      const body = parseJson(await readBody(req));
+      const captureId = capturePath[1]!;
+      const key = `refund:${captureId}:${requestId}`;
+      const repeated = requestId ? replays.get(key) : undefined;
+      if (typeof repeated === 'string') return sendJson(res, 200, refundAnswer(findRefund(repeated), req));
+      const r = refund(captureId, body, b);
+      if (requestId) replays.set(key, r.id);
+      sendRefundWebhook(r, b);
+      return sendJson(res, 201, refundAnswer(r, req));
+    }
+    const refundPath = /^\/v2\/payments\/refunds\/([^/]+)$/.exec(path);
+    if (refundPath && method === 'GET') return sendJson(res, 200, findRefund(refundPath[1]!));
     throw apiError(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [
       { issue: 'NOT_FOUND', description: `${method} ${path} is not implemented by the streamshop PayPal sandbox` },
     ]);
