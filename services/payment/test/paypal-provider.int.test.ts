@@ -2,7 +2,8 @@
  * The PayPal provider (the official @paypal/paypal-server-sdk) against the PayPal sandbox of the local stack, started
  * here on a free port so each test sees its own deliveries: checkout → approval page → approve → capture → the
  * command to record, capture refused before approval, webhooks verified through verify-webhook-signature (SUCCESS
- * for what the sandbox signed, FAILURE for anything altered), and the same calls against the stack's own sandbox.
+ * for what the sandbox signed, FAILURE for anything altered), refunds (partial, repeated, beyond what is left, and
+ * their webhook recorded as the same provider event), and the same calls against the stack's own sandbox.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -74,15 +75,49 @@ async function approveInBrowser(approvalUrl: string): Promise<URL | null> {
   return new URL(submitted.headers.get('location')!);
 }
 
-async function webhookFor(paypalOrderId: string) {
+/** The first webhook received that mentions `id` (a PayPal order for captures, a refund for refunds). */
+async function webhookFor(id: string, eventType = 'PAYMENT.CAPTURE.') {
   return eventually(
     () => {
-      const hit = webhooks.find((w) => w.raw.includes(paypalOrderId));
-      if (!hit) throw new Error(`no webhook for ${paypalOrderId} yet`);
+      const hit = webhooks.find((w) => w.raw.includes(id) && w.raw.includes(`"event_type":"${eventType}`));
+      if (!hit) throw new Error(`no ${eventType} webhook for ${id} yet`);
       return hit;
     },
-    { timeoutMs: 10_000, message: `the sandbox POSTs the capture webhook of ${paypalOrderId}` },
+    { timeoutMs: 10_000, message: `the sandbox POSTs the ${eventType} webhook of ${id}` },
   );
+}
+
+/** GET from the sandbox's PayPal API, as the merchant: to see what PayPal holds, independently of the provider. */
+async function paypalGet<T>(path: string): Promise<T> {
+  const basic = Buffer.from(`${CREDENTIALS.clientId}:${CREDENTIALS.clientSecret}`).toString('base64');
+  const token = await fetch(`${sandbox.url}/v1/oauth2/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const { access_token } = (await token.json()) as { access_token: string };
+  const res = await fetch(`${sandbox.url}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
+  expect(res.status, `GET ${path}`).toBe(200);
+  return (await res.json()) as T;
+}
+
+type PayPalOrderJson = {
+  purchase_units: {
+    payments: {
+      captures: { id: string; status: string }[];
+      refunds?: { id: string; amount: { value: string } }[];
+    };
+  }[];
+};
+
+/** A payment checked out, approved and captured at the sandbox: what a refund is asked against. */
+async function capturedPayment(amount: number) {
+  const payment = ids();
+  const { paypalOrderId, approvalUrl } = await paypal.startCheckout({ ...payment, amount: eur(amount) });
+  await approveInBrowser(approvalUrl);
+  const captured = await paypal.capture({ ...payment, paypalOrderId }, NOW);
+  expect(captured).toMatchObject({ kind: 'captured', amount: eur(amount) });
+  return { ...payment, paypalOrderId };
 }
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -202,6 +237,137 @@ describe('PayPal provider against the sandbox', () => {
     const event = await paypal.verifyWebhook(headers, raw);
     expect(event.event_type).toBe('PAYMENT.CAPTURE.DECLINED');
     expect(paypal.toCommand(event, NOW)).toMatchObject({ kind: 'failed', aggregateId: payment.paymentId });
+  });
+
+  it('refunds part of a captured order once per idempotency key, then the rest, and refuses more', async () => {
+    const payment = await capturedPayment(4599);
+    const ask = (amount: number, idempotencyKey: string) =>
+      paypal.refund(
+        {
+          ...payment,
+          providerReference: payment.paypalOrderId,
+          amount: eur(amount),
+          reason: 'damaged in transit',
+          idempotencyKey,
+        },
+        NOW,
+      );
+    const refundsHeld = async () =>
+      (await paypalGet<PayPalOrderJson>(`/v2/checkout/orders/${payment.paypalOrderId}`)).purchase_units[0]!.payments;
+
+    const firstKey = `refund-${randomUUID()}`;
+    const first = await ask(1000, firstKey);
+    expect(first).toMatchObject({
+      aggregateId: payment.paymentId,
+      correlationId: payment.orderId,
+      issuedAt: NOW,
+      kind: 'refunded',
+      providerReference: payment.paypalOrderId,
+      amount: eur(1000),
+      failureReason: null,
+    });
+    const refundId = first!.providerEventId.replace(/^paypal-refund:/, '');
+    expect(first!.providerEventId).toBe(`paypal-refund:${refundId}`);
+    expect(refundId).toMatch(/^[A-Z0-9]{17}$/);
+
+    // What PayPal holds: the refund carries our ids (its webhook maps back with them) and the reason for the payer.
+    expect(await paypalGet(`/v2/payments/refunds/${refundId}`)).toMatchObject({
+      status: 'COMPLETED',
+      amount: { currency_code: 'EUR', value: '10.00' },
+      custom_id: payment.paymentId,
+      invoice_id: payment.orderId,
+      note_to_payer: 'damaged in transit',
+    });
+    expect(await refundsHeld()).toMatchObject({
+      captures: [{ status: 'PARTIALLY_REFUNDED' }],
+      refunds: [{ id: refundId }],
+    });
+
+    // The same refund decision asked again (a redelivered PaymentRefundRequested): the same refund, not a second.
+    expect(await ask(1000, firstKey)).toEqual(first);
+    expect((await refundsHeld()).refunds).toHaveLength(1);
+
+    // 35.99 is left: more is refused for good, and the refusal says why.
+    const tooMuch = await failure(ask(3600, `refund-${randomUUID()}`));
+    expect(tooMuch).toBeInstanceOf(PaymentProviderError);
+    expect(tooMuch).toMatchObject({
+      code: 'provider_request_refused',
+      providerCode: 'REFUND_AMOUNT_EXCEEDED',
+      permanent: true,
+    });
+
+    const rest = await ask(3599, `refund-${randomUUID()}`);
+    expect(rest).toMatchObject({ kind: 'refunded', amount: eur(3599), aggregateId: payment.paymentId });
+    expect(rest!.providerEventId).toMatch(/^paypal-refund:[A-Z0-9]{17}$/);
+    expect(rest!.providerEventId).not.toBe(first!.providerEventId);
+    expect(rest!.commandId).not.toBe(first!.commandId);
+    expect(await refundsHeld()).toMatchObject({ captures: [{ status: 'REFUNDED' }] });
+
+    const nothingLeft = await failure(ask(1, `refund-${randomUUID()}`));
+    expect(nothingLeft).toMatchObject({ providerCode: 'CAPTURE_FULLY_REFUNDED', permanent: true });
+  });
+
+  it('verifies the PAYMENT.CAPTURE.REFUNDED webhook and maps it to the refund the API answer recorded', async () => {
+    const payment = await capturedPayment(2000);
+    const answered = await paypal.refund(
+      {
+        ...payment,
+        providerReference: payment.paypalOrderId,
+        amount: eur(500),
+        reason: null,
+        idempotencyKey: `refund-${randomUUID()}`,
+      },
+      NOW,
+    );
+    expect(answered).toMatchObject({ kind: 'refunded', amount: eur(500) });
+    const refundId = answered!.providerEventId.replace(/^paypal-refund:/, '');
+
+    const { headers, raw } = await webhookFor(refundId, 'PAYMENT.CAPTURE.REFUNDED');
+    const event = await paypal.verifyWebhook(headers, raw);
+    expect(event.event_type).toBe('PAYMENT.CAPTURE.REFUNDED');
+    expect(event.resource).toMatchObject({ id: refundId, custom_id: payment.paymentId, invoice_id: payment.orderId });
+    expect(event.resource.note_to_payer).toBeUndefined();
+    const fromWebhook = paypal.toCommand(event, NOW + 1);
+    // The same provider event and command as the API answer: the Payment decider records the refund once.
+    expect(fromWebhook).toMatchObject({
+      providerEventId: answered!.providerEventId,
+      commandId: answered!.commandId,
+      aggregateId: payment.paymentId,
+      correlationId: payment.orderId,
+      kind: 'refunded',
+      amount: eur(500),
+    });
+    expect(fromWebhook!.providerEventId).not.toBe(event.id);
+
+    const tampered = await failure(paypal.verifyWebhook(headers, raw.replace('"5.00"', '"50.00"')));
+    expect(tampered).toMatchObject({ code: 'invalid_signature' });
+  });
+
+  it('refuses to refund an order that does not exist, another payment’s order, or one not captured', async () => {
+    const request = (providerReference: string, payment = ids()) => ({
+      ...payment,
+      providerReference,
+      amount: eur(100),
+      reason: null,
+      idempotencyKey: `refund-${randomUUID()}`,
+    });
+    const missing = await failure(paypal.refund(request('NOSUCHORDER000000'), NOW));
+    expect(missing).toBeInstanceOf(PaymentProviderError);
+    expect(missing).toMatchObject({ code: 'provider_order_not_found', permanent: true, status: 404 });
+    expect((missing as Error).message).toContain('NOSUCHORDER000000');
+
+    const captured = await capturedPayment(1000);
+    expect(await failure(paypal.refund(request(captured.paypalOrderId), NOW))).toMatchObject({
+      code: 'provider_order_mismatch',
+      permanent: true,
+    });
+
+    const payment = ids();
+    const { paypalOrderId, approvalUrl } = await paypal.startCheckout({ ...payment, amount: eur(1000) });
+    await approveInBrowser(approvalUrl);
+    const uncaptured = await failure(paypal.refund(request(paypalOrderId, payment), NOW));
+    expect(uncaptured).toMatchObject({ code: 'provider_request_refused', permanent: true });
+    expect((uncaptured as Error).message).toContain('no capture');
   });
 
   it('fetches a new access token when the server no longer knows the cached one (sandbox restarted)', async () => {

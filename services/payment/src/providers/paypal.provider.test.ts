@@ -1,11 +1,20 @@
-import { CaptureStatus, type Order, OrderStatus } from '@paypal/paypal-server-sdk';
+import { CaptureStatus, type Order, OrderStatus, type Refund, RefundStatus } from '@paypal/paypal-server-sdk';
 import { deterministicId } from '@streamshop/eventsourcing-kafka';
 import { describe, expect, it } from 'vitest';
-import { paypalCaptureToCommand, paypalEventToCommand } from './paypal.provider.ts';
-import { PaymentProviderError, type PayPalWebhookEvent } from './provider.ts';
+import { paypalCaptureToCommand, paypalEventToCommand, paypalRefundToCommand } from './paypal.provider.ts';
+import { PaymentProviderError, type PayPalWebhookEvent, type RefundRequest } from './provider.ts';
 
 const NOW = 1_790_000_000_000;
 const IDS = { paymentId: 'pay-1', orderId: 'order-1', paypalOrderId: '5O190127TN364715T' };
+
+const REFUND: RefundRequest = {
+  paymentId: 'pay-1',
+  orderId: 'order-1',
+  providerReference: IDS.paypalOrderId,
+  amount: { amount: 1000, currency: 'EUR' },
+  reason: 'damaged',
+  idempotencyKey: 'refund-requested-1',
+};
 
 function webhook(
   eventType: string,
@@ -69,24 +78,46 @@ describe('paypalEventToCommand', () => {
     ).toMatchObject({ kind: 'authorized', amount: { amount: 4599, currency: 'EUR' } });
   });
 
+  const refund = {
+    id: '1Y107995YT783435V',
+    status: 'COMPLETED',
+    amount: { currency_code: 'EUR', value: '10.00' },
+    custom_id: 'pay-1',
+    invoice_id: 'order-1',
+    links: [
+      { href: 'https://api-m.paypal.com/v2/payments/refunds/1Y107995YT783435V', rel: 'self', method: 'GET' },
+      { href: 'https://api-m.paypal.com/v2/payments/captures/3C679366HH908993F', rel: 'up', method: 'GET' },
+    ],
+  };
+
   it('records a refund for the payment it names, referring to the capture it refunds', () => {
-    const refund = {
-      id: '1Y107995YT783435V',
-      status: 'COMPLETED',
-      amount: { currency_code: 'EUR', value: '10.00' },
-      custom_id: 'pay-1',
-      invoice_id: 'order-1',
-      links: [
-        { href: 'https://api-m.paypal.com/v2/payments/refunds/1Y107995YT783435V', rel: 'self', method: 'GET' },
-        { href: 'https://api-m.paypal.com/v2/payments/captures/3C679366HH908993F', rel: 'up', method: 'GET' },
-      ],
-    };
     expect(paypalEventToCommand(webhook('PAYMENT.CAPTURE.REFUNDED', refund), NOW)).toMatchObject({
       kind: 'refunded',
       aggregateId: 'pay-1',
+      correlationId: 'order-1',
       providerReference: '3C679366HH908993F',
       amount: { amount: 1000, currency: 'EUR' },
     });
+  });
+
+  it('deduplicates a refund by its refund id, not the webhook event id: the same event as the refund answer', () => {
+    const first = paypalEventToCommand(webhook('PAYMENT.CAPTURE.REFUNDED', refund, 'WH-A'), NOW);
+    const other = paypalEventToCommand(webhook('PAYMENT.CAPTURE.REFUNDED', refund, 'WH-B'), NOW + 1);
+    expect(first).toMatchObject({
+      providerEventId: 'paypal-refund:1Y107995YT783435V',
+      commandId: deterministicId('paypal-refund', '1Y107995YT783435V'),
+    });
+    expect(other?.providerEventId).toBe(first?.providerEventId);
+    expect(other?.commandId).toBe(first?.commandId);
+    const answered = paypalRefundToCommand(
+      { id: refund.id, status: RefundStatus.Completed, amount: { currencyCode: 'EUR', value: '10.00' } },
+      REFUND,
+      NOW,
+    );
+    expect(answered?.providerEventId).toBe(first?.providerEventId);
+    expect(answered?.commandId).toBe(first?.commandId);
+    const another = paypalEventToCommand(webhook('PAYMENT.CAPTURE.REFUNDED', { ...refund, id: '2Z2' }, 'WH-A'), NOW);
+    expect(another?.providerEventId).toBe('paypal-refund:2Z2');
   });
 
   it('ignores other event types and captures that are not ours', () => {
@@ -97,7 +128,7 @@ describe('paypalEventToCommand', () => {
     expect(paypalEventToCommand(webhook('PAYMENT.CAPTURE.COMPLETED', foreign), NOW)).toBeNull();
   });
 
-  it('deduplicates by webhook event id', () => {
+  it('deduplicates a capture event by webhook event id', () => {
     const a = paypalEventToCommand(webhook('PAYMENT.CAPTURE.COMPLETED', capture, 'WH-A'), NOW);
     const again = paypalEventToCommand(webhook('PAYMENT.CAPTURE.COMPLETED', capture, 'WH-A'), NOW + 1);
     expect(a?.providerEventId).toBe('WH-A');
@@ -151,5 +182,57 @@ describe('paypalCaptureToCommand', () => {
       purchaseUnits: [{ customId: 'pay-1' }],
     };
     expect(() => paypalCaptureToCommand(order, IDS, NOW)).toThrow(PaymentProviderError);
+  });
+});
+
+describe('paypalRefundToCommand', () => {
+  it('records a completed refund as refunded, for the amount PayPal refunded, with the PayPal order as reference', () => {
+    const refund: Refund = {
+      id: '1Y107995YT783435V',
+      status: RefundStatus.Completed,
+      amount: { currencyCode: 'EUR', value: '9.50' },
+    };
+    expect(paypalRefundToCommand(refund, REFUND, NOW)).toEqual({
+      commandId: deterministicId('paypal-refund', '1Y107995YT783435V'),
+      aggregateId: 'pay-1',
+      idempotencyKey: null,
+      issuedAt: NOW,
+      correlationId: 'order-1',
+      causationId: null,
+      providerEventId: 'paypal-refund:1Y107995YT783435V',
+      kind: 'refunded',
+      providerReference: IDS.paypalOrderId,
+      amount: { amount: 950, currency: 'EUR' },
+      failureReason: null,
+    });
+  });
+
+  it('takes the amount asked when PayPal answers minimally', () => {
+    const minimal: Refund = { id: 'R1', status: RefundStatus.Completed };
+    expect(paypalRefundToCommand(minimal, REFUND, NOW)?.amount).toEqual(REFUND.amount);
+  });
+
+  it('records nothing while the refund is pending (its webhook records it)', () => {
+    expect(paypalRefundToCommand({ id: 'R1', status: RefundStatus.Pending }, REFUND, NOW)).toBeNull();
+  });
+
+  it('refuses for good a failed or cancelled refund, and an answer without id or status', () => {
+    for (const status of [RefundStatus.Failed, RefundStatus.Cancelled]) {
+      let err: unknown;
+      try {
+        paypalRefundToCommand({ id: 'R1', status }, REFUND, NOW);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(PaymentProviderError);
+      expect(err).toMatchObject({
+        code: 'provider_request_refused',
+        permanent: true,
+        providerCode: `REFUND_${status}`,
+      });
+    }
+    expect(() => paypalRefundToCommand({ status: RefundStatus.Completed }, REFUND, NOW)).toThrow(
+      expect.objectContaining({ code: 'provider_response_invalid', permanent: false }),
+    );
   });
 });

@@ -2,8 +2,10 @@
  * PayPal behind the provider interface, through the official `@paypal/paypal-server-sdk` (Orders v2): one PayPal
  * order per payment (PayPal-Request-Id = payment id, so starting again returns the same order; purchase unit
  * reference_id/custom_id = payment id, invoice_id = order id, so webhooks map back), the shopper approves on
- * PayPal, then `capture` captures it and returns the command to record. Webhooks are verified by PayPal itself
- * (POST /v1/notifications/verify-webhook-signature), as PayPal recommends.
+ * PayPal, then `capture` captures it and returns the command to record. `refund` refunds the order's capture
+ * (Payments v2; PayPal-Request-Id = the refund decision's idempotency key, custom_id/invoice_id as on the order so
+ * its webhook maps back). Webhooks are verified by PayPal itself (POST /v1/notifications/verify-webhook-signature),
+ * as PayPal recommends.
  *
  * The SDK only knows PayPal's two hosts (Environment.Sandbox / Production). To run against `config.apiBase` (the
  * local sandbox of the stack, or any PayPal-compatible endpoint) every request the SDK builds, the OAuth token
@@ -13,7 +15,9 @@
  * Event mapping (webhooks; everything else is ignored, and so are events without our custom_id):
  *   PAYMENT.CAPTURE.COMPLETED → captured     PAYMENT.CAPTURE.PENDING → authorized
  *   PAYMENT.CAPTURE.DENIED / .DECLINED → failed (paypal_capture_denied / paypal_capture_declined)
- *   PAYMENT.CAPTURE.REFUNDED → refunded (the refund must carry custom_id/invoice_id, as our refunds will)
+ *   PAYMENT.CAPTURE.REFUNDED → refunded (the refund must carry custom_id/invoice_id, as ours do)
+ * A capture event is deduplicated by its webhook event id; a refund by its refund id (`paypal-refund:<id>`), which
+ * is also what `refund` records from PayPal's answer, so a refund reported both ways is recorded once.
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,7 +32,10 @@ import {
   type Order,
   OrderStatus,
   OrdersController,
+  PaymentsController,
   PaypalExperienceUserAction,
+  type Refund,
+  RefundStatus,
 } from '@paypal/paypal-server-sdk';
 import type { Config } from '@streamshop/config';
 import { deterministicId } from '@streamshop/eventsourcing-kafka';
@@ -41,12 +48,15 @@ import {
   type PayPalWebhookEvent,
   providerEventCommand,
   type RecordProviderEventValue,
+  type RefundRequest,
   WebhookVerificationError,
 } from './provider.ts';
 
 const PAYPAL_HOSTS = { sandbox: 'https://api-m.sandbox.paypal.com', live: 'https://api-m.paypal.com' } as const;
 const TOKEN_PATH = '/v1/oauth2/token';
 const RETRIES = 2;
+/** PayPal's limit for note_to_payer; a longer reason is cut rather than have the refund refused. */
+const NOTE_TO_PAYER_MAX = 255;
 
 type ControllerClient = ConstructorParameters<typeof OrdersController>[0];
 
@@ -162,6 +172,43 @@ export function paypalCaptureToCommand(order: Order, ids: PaymentIds, now: numbe
   });
 }
 
+/** The provider event of a PayPal refund, whether PayPal's answer or its PAYMENT.CAPTURE.REFUNDED webhook reports it. */
+function refundEvent(refundId: string) {
+  return { providerEventId: `paypal-refund:${refundId}`, commandId: deterministicId('paypal-refund', refundId) };
+}
+
+/**
+ * The command for PayPal's answer to a refund request: `refunded` once the refund is COMPLETED, null while it is
+ * PENDING (PAYMENT.CAPTURE.REFUNDED records it when it completes). A FAILED or CANCELLED refund is a permanent
+ * refusal: PayPal answers the same PayPal-Request-Id with the same refund. Pure.
+ */
+export function paypalRefundToCommand(refund: Refund, r: RefundRequest, now: number): RecordProviderEventValue | null {
+  if (!refund.id || !refund.status) {
+    throw new PaymentProviderError(
+      'provider_response_invalid',
+      `PayPal answered the refund of order ${r.providerReference} without ${refund.id ? 'a status' : 'an id'}`,
+      { provider: 'paypal', permanent: false },
+    );
+  }
+  if (refund.status === RefundStatus.Pending) return null;
+  if (refund.status !== RefundStatus.Completed) {
+    throw new PaymentProviderError(
+      'provider_request_refused',
+      `PayPal refund ${refund.id} of order ${r.providerReference} is ${refund.status}` +
+        (refund.statusDetails?.reason ? ` (${refund.statusDetails.reason})` : ''),
+      { provider: 'paypal', providerCode: `REFUND_${refund.status}`, permanent: true },
+    );
+  }
+  const { providerEventId, commandId } = refundEvent(refund.id);
+  return providerEventCommand(r, commandId, now, {
+    providerEventId,
+    kind: 'refunded',
+    providerReference: r.providerReference,
+    amount: refund.amount ? fromPayPalMoney(refund.amount) : r.amount, // a minimal answer has no amount
+    failureReason: null,
+  });
+}
+
 const WEBHOOK_KINDS: Record<string, { kind: RecordProviderEventValue['kind']; failureReason?: string }> = {
   'PAYMENT.CAPTURE.COMPLETED': { kind: 'captured' },
   'PAYMENT.CAPTURE.PENDING': { kind: 'authorized' },
@@ -178,8 +225,13 @@ export function paypalEventToCommand(event: PayPalWebhookEvent, now: number): Re
   if (!mapped || !paymentId) return null;
   const up = resource.links?.find((l) => l.rel === 'up')?.href;
   const payment = { paymentId, orderId: resource.invoice_id || paymentId };
-  return providerEventCommand(payment, deterministicId('paypal-webhook', event.id), now, {
-    providerEventId: event.id,
+  // A refund is the same provider event (and command) as the one `refund` returned from PayPal's answer.
+  const { providerEventId, commandId } =
+    mapped.kind === 'refunded' && resource.id
+      ? refundEvent(resource.id)
+      : { providerEventId: event.id, commandId: deterministicId('paypal-webhook', event.id) };
+  return providerEventCommand(payment, commandId, now, {
+    providerEventId,
     kind: mapped.kind,
     // The PayPal order when PayPal says which (captures do); a refund names its capture in its "up" link.
     providerReference:
@@ -226,6 +278,7 @@ export function createPayPalProvider(config: Config['paypal'], options: PayPalPr
     api,
   );
   const orders = new OrdersController(api);
+  const payments = new PaymentsController(api);
 
   /** One cached token for the SDK's calls and ours (verify-webhook-signature has no controller in the SDK). */
   function accessToken(fresh: boolean): Promise<OAuthToken> {
@@ -324,6 +377,60 @@ export function createPayPalProvider(config: Config['paypal'], options: PayPalPr
       const command = paypalCaptureToCommand(captured, ids, now);
       log?.info({ paymentId: p.paymentId, paypalOrder: p.paypalOrderId, kind: command.kind }, 'PayPal order captured');
       return command;
+    },
+
+    async refund(r, now) {
+      const ids = { paymentId: r.paymentId, orderId: r.orderId, paypalOrder: r.providerReference };
+      const order = await showOrder(r.providerReference);
+      const unit = order.purchaseUnits?.[0];
+      // Refund only the order this payment created, as `capture` only captures it.
+      if (unit?.customId !== r.paymentId) {
+        throw new PaymentProviderError(
+          'provider_order_mismatch',
+          `PayPal order ${r.providerReference} is not the order of payment ${r.paymentId}`,
+          { provider: 'paypal', permanent: true },
+        );
+      }
+      const captureId = unit.payments?.captures?.[0]?.id;
+      if (!captureId) {
+        throw new PaymentProviderError(
+          'provider_request_refused',
+          `PayPal order ${r.providerReference} (${order.status ?? 'in no status'}) has no capture to refund`,
+          { provider: 'paypal', permanent: true },
+        );
+      }
+      let amount: ReturnType<typeof toPayPalMoney>;
+      try {
+        amount = toPayPalMoney(r.amount);
+      } catch (err) {
+        const message = `PayPal: refunding order ${r.providerReference}: ${(err as Error).message}`;
+        throw new PaymentProviderError('provider_request_refused', message, {
+          provider: 'paypal',
+          permanent: true,
+          cause: err,
+        });
+      }
+      let refund: Refund;
+      try {
+        refund = (
+          await payments.refundCapturedPayment({
+            captureId,
+            // PayPal answers a repeated PayPal-Request-Id with the refund it made (it keeps them for 45 days).
+            paypalRequestId: r.idempotencyKey,
+            prefer: 'return=representation',
+            body: {
+              amount,
+              invoiceId: r.orderId,
+              customId: r.paymentId,
+              ...(r.reason ? { noteToPayer: r.reason.slice(0, NOTE_TO_PAYER_MAX) } : {}),
+            },
+          })
+        ).result;
+      } catch (err) {
+        throw providerError(err, `refunding capture ${captureId} of order ${r.providerReference}`);
+      }
+      log?.info({ ...ids, capture: captureId, refund: refund.id, status: refund.status }, 'PayPal refund asked');
+      return paypalRefundToCommand(refund, r, now);
     },
 
     async verifyWebhook(headers, rawBody) {
