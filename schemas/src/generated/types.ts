@@ -615,7 +615,7 @@ export interface PaymentRefunded extends EventEnvelope {
   amount: Money;
 }
 
-/** A refund was requested from the provider; PaymentRefunded follows when the provider confirms it. Avro: `streamshop.payments.PaymentRefundRequested`. */
+/** A refund was requested from the provider; the payment service's refund adapter asks the provider for it, and PaymentRefunded follows when the provider confirms it. Avro: `streamshop.payments.PaymentRefundRequested`. */
 export interface PaymentRefundRequested extends EventEnvelope {
   /** Order the payment is for. */
   orderId: string;
@@ -623,6 +623,10 @@ export interface PaymentRefundRequested extends EventEnvelope {
   amount: Money;
   /** Why, if given. */
   reason: string | null;
+  /** Provider that captured the payment and is asked for the refund; null in records written before this field existed. */
+  provider: PaymentProvider | null;
+  /** The capture to refund, as the provider named it when it reported the capture (PaymentCaptured.providerReference: the Stripe PaymentIntent id, the PayPal order id); null in records written before this field existed. */
+  providerReference: string | null;
 }
 
 /** A payment was started for an order. Avro: `streamshop.payments.PaymentRequested`. */

@@ -1,6 +1,7 @@
 /**
  * The Stripe provider against stripe-mock (the official SDK over HTTP): a checkout gets the PaymentIntent's client
- * secret, webhooks signed the way Stripe signs them verify and anything else is refused, and the test-mode
+ * secret, a refund gives the command its refund webhook would, webhooks signed the way Stripe signs them verify and
+ * anything else is refused, and the test-mode
  * simulation delivers a `payment_intent.succeeded` that an independent receiver verifies with the stripe SDK.
  */
 import { randomUUID } from 'node:crypto';
@@ -56,6 +57,73 @@ describe('Stripe provider', () => {
     expect(checkout.paymentIntentId).toMatch(/^pi_/);
     expect(checkout.clientSecret).toMatch(/^pi_\w+_secret_\w+/);
     expect(checkout.testMode).toBe(true);
+  });
+
+  it('refunds (part of) a PaymentIntent: the refunded command, the same one its refund webhook maps to', async () => {
+    const payment = ids();
+    const { paymentIntentId } = await provider.startCheckout({ ...payment, amount: eur(4599) });
+    const refundRequest = randomUUID();
+    const recorded = await provider.refund(
+      {
+        ...payment,
+        providerReference: paymentIntentId,
+        amount: eur(1500),
+        reason: 'order_cancelled',
+        idempotencyKey: refundRequest,
+      },
+      1_790_000_000_000,
+    );
+    expect(recorded).toMatchObject({
+      aggregateId: payment.paymentId,
+      correlationId: payment.orderId,
+      kind: 'refunded',
+      providerReference: paymentIntentId,
+      amount: eur(1500),
+      issuedAt: 1_790_000_000_000,
+    });
+    expect(recorded!.providerEventId).toMatch(/^re_/);
+    // Stripe's refund.created for that refund (as it reports it: our metadata on it) is the same command.
+    const fromWebhook = provider.toCommand(
+      {
+        id: 'evt_refund_created',
+        type: 'refund.created',
+        data: {
+          object: {
+            id: recorded!.providerEventId,
+            object: 'refund',
+            status: 'succeeded',
+            payment_intent: paymentIntentId,
+            amount: 1500,
+            currency: 'eur',
+            metadata: { ...payment, refundRequest },
+          },
+        },
+      } as unknown as Stripe.Event,
+      1_790_000_000_000,
+    );
+    expect(fromWebhook).toEqual(recorded);
+  });
+
+  it('reports a refund Stripe refuses as a permanent error naming the payment', async () => {
+    const payment = ids();
+    const failed = await provider
+      .refund(
+        {
+          ...payment,
+          providerReference: 'pi_x',
+          amount: { amount: 1.5, currency: 'EUR' },
+          reason: null,
+          idempotencyKey: randomUUID(),
+        },
+        0,
+      )
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(failed).toBeInstanceOf(PaymentProviderError);
+    expect(failed).toMatchObject({ code: 'provider_request_refused', permanent: true });
+    expect((failed as Error).message).toContain(payment.paymentId);
   });
 
   it('reports a request Stripe refuses (stripe-mock validates against the API spec) as a permanent error', async () => {

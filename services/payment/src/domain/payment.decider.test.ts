@@ -169,7 +169,34 @@ describe('RefundPayment', () => {
     command('streamshop.payments.RefundPayment', { amount, reason: 'order_cancelled' });
   const refundRequested = (amount: number): PaymentEventDraft => ({
     type: 'streamshop.payments.PaymentRefundRequested',
-    value: { orderId: ORDER, amount: eur(amount), reason: 'order_cancelled' },
+    value: {
+      orderId: ORDER,
+      amount: eur(amount),
+      reason: 'order_cancelled',
+      provider: 'stripe',
+      providerReference: 'pi_1',
+    },
+  });
+
+  it('names the provider and the capture to refund, as the provider reported it', () => {
+    const capturedAs = (providerReference: string): PaymentEventDraft => ({
+      type: 'streamshop.payments.PaymentCaptured',
+      value: { orderId: ORDER, providerEventId: 'evt_capt', providerReference, amount: eur(5000) },
+    });
+    payment([requested, capturedAs('pi_from_the_webhook')])
+      .when(refund(eur(1000)))
+      .then([
+        {
+          type: 'streamshop.payments.PaymentRefundRequested',
+          value: {
+            orderId: ORDER,
+            amount: eur(1000),
+            reason: 'order_cancelled',
+            provider: 'stripe',
+            providerReference: 'pi_from_the_webhook',
+          },
+        },
+      ]);
   });
 
   it('asks the provider to refund (part of) what was captured', () => {

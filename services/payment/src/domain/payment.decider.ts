@@ -39,6 +39,11 @@ export type PaymentState =
       refunded: number;
       /** Provider events already recorded: a repeat is a no-op. */
       providerEventIds: readonly string[];
+      /**
+       * How the provider named the payment when it reported the capture (Stripe PaymentIntent, PayPal order):
+       * what a refund is asked against. Optional: snapshots taken before it existed lack it.
+       */
+      providerReference?: string | null;
     };
 
 /** Failure code when the provider reports a failure without one. */
@@ -125,7 +130,16 @@ function decide(command: PaymentsCommand, state: PaymentState): PaymentEventDraf
         );
       }
       return [
-        { type: 'streamshop.payments.PaymentRefundRequested', value: { orderId: state.orderId, amount, reason } },
+        {
+          type: 'streamshop.payments.PaymentRefundRequested',
+          value: {
+            orderId: state.orderId,
+            amount,
+            reason,
+            provider: state.provider,
+            providerReference: state.providerReference ?? null,
+          },
+        },
       ];
     }
   }
@@ -147,18 +161,25 @@ function evolve(state: PaymentState, event: PaymentEventDraft): PaymentState {
       refundRequested: 0,
       refunded: 0,
       providerEventIds: [],
+      providerReference: null,
     };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'streamshop.payments.PaymentAuthorized':
-      return { ...state, status: 'authorized', providerEventIds: seen(state, event.value.providerEventId) };
+      return {
+        ...state,
+        status: 'authorized',
+        providerEventIds: seen(state, event.value.providerEventId),
+        providerReference: event.value.providerReference || (state.providerReference ?? null),
+      };
     case 'streamshop.payments.PaymentCaptured':
       return {
         ...state,
         status: 'captured',
         captured: event.value.amount.amount,
         providerEventIds: seen(state, event.value.providerEventId),
+        providerReference: event.value.providerReference || (state.providerReference ?? null),
       };
     case 'streamshop.payments.PaymentFailed':
       return { ...state, status: 'failed', providerEventIds: seen(state, event.value.providerEventId) };

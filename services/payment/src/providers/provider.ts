@@ -57,9 +57,28 @@ export interface StartCheckout {
   cancelUrl?: string;
 }
 
+/** A refund the payments context decided (PaymentRefundRequested), for the provider that captured the payment. */
+export interface RefundRequest {
+  paymentId: string;
+  orderId: string;
+  /** The capture as the provider reported it (PaymentCaptured.providerReference): Stripe PaymentIntent, PayPal order. */
+  providerReference: string;
+  amount: Money;
+  reason: string | null;
+  /** Unique per refund decision (the PaymentRefundRequested event id): asking again makes no second refund. */
+  idempotencyKey: string;
+}
+
 export interface PaymentProvider {
   /** Idempotent per payment id: starting the same payment's checkout again gives the same provider object. */
   startCheckout(p: StartCheckout): Promise<CheckoutStart>;
+  /**
+   * Asks the provider to refund, idempotently per `idempotencyKey`. Returns the `refunded` command to record when
+   * the provider says the refund is done, with the same providerEventId its refund webhook maps to (so the two are
+   * recorded once), or null while the refund is pending (its webhook records it later). Throws
+   * PaymentProviderError: permanent when the provider refuses the refund for good.
+   */
+  refund(r: RefundRequest, now: number): Promise<RecordProviderEventValue | null>;
 }
 
 export interface StripeProvider extends PaymentProvider {

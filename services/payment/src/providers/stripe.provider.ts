@@ -1,6 +1,7 @@
 /**
  * Stripe behind the provider interface: one PaymentIntent per payment (idempotency key = payment id, metadata
- * {paymentId, orderId}, so every webhook maps back to its payment and order), webhooks verified with the endpoint's
+ * {paymentId, orderId}, so every webhook maps back to its payment and order), refunds of a PaymentIntent (metadata
+ * {paymentId, orderId, refundRequest}, so each refund decision refunds once), webhooks verified with the endpoint's
  * signing secret, and — in test mode — the signed `payment_intent.succeeded` webhook the Stripe CLI would send,
  * for local checkouts against stripe-mock (which keeps no state and sends no webhooks).
  *
@@ -200,6 +201,42 @@ export function createStripeProvider(
     },
 
     toCommand: stripeEventToCommand,
+
+    async refund(r, now) {
+      const ids = { paymentId: r.paymentId, orderId: r.orderId };
+      let refund: Stripe.Refund;
+      try {
+        // Stripe keeps idempotency keys for 24 hours; a refund request seen again later (a consumer group reset)
+        // must still not refund twice, so look for the refund this request already made first.
+        const earlier = await stripe.refunds.list({ payment_intent: r.providerReference, limit: 100 });
+        const made = earlier.data.find((x) => x.metadata?.refundRequest === r.idempotencyKey);
+        refund =
+          made ??
+          (await stripe.refunds.create(
+            {
+              payment_intent: r.providerReference,
+              amount: r.amount.amount,
+              metadata: { ...ids, refundRequest: r.idempotencyKey, ...(r.reason ? { reason: r.reason } : {}) },
+            },
+            { idempotencyKey: r.idempotencyKey },
+          ));
+      } catch (err) {
+        throw providerError(err, `refunding payment ${r.paymentId} (PaymentIntent ${r.providerReference})`);
+      }
+      log?.info(
+        { ...ids, paymentIntent: r.providerReference, refund: refund.id, status: refund.status },
+        'refund asked',
+      );
+      if (refund.status !== 'succeeded') return null; // pending: its refund.updated webhook records it
+      // The refund webhooks map to the same providerEventId (the refund id) and command id: recorded once.
+      return providerEventCommand(ids, deterministicId('stripe-webhook', refund.id), now, {
+        providerEventId: refund.id,
+        kind: 'refunded',
+        providerReference: r.providerReference,
+        amount: r.amount,
+        failureReason: null,
+      });
+    },
 
     async simulateSucceeded(p) {
       if (!testMode) {
