@@ -6,38 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@streamshop/config';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
-import { AvroSerde, type OrderLine } from '@streamshop/schemas';
+import { AvroSerde } from '@streamshop/schemas';
 import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentIdFor } from '../src/domain/index.ts';
+import { eur } from '../src/domain/order.fixtures.ts';
 import {
   command,
   commandSender,
   observe,
+  paymentCaptured,
+  placeOrder,
+  receiveStock,
   shortTypes,
   startServices,
   stripeRecorder,
 } from './running-services.fixture.ts';
-
-const ADDRESS = {
-  name: 'Ada Lovelace',
-  line1: '12 rue des Lilas',
-  line2: null,
-  postalCode: '75011',
-  city: 'Paris',
-  region: null,
-  country: 'FR',
-};
-const eur = (amount: number) => ({ amount, currency: 'EUR' });
-const placeOrder = (orderId: string, lines: OrderLine[], envelope = {}) =>
-  command(
-    'streamshop.orders.PlaceOrder',
-    orderId,
-    { customerId: 'user_1', lines, shippingAddress: ADDRESS, currency: 'EUR', paymentProvider: 'stripe' },
-    envelope,
-  );
-const receiveStock = (sku: string, quantity: number) =>
-  command('streamshop.inventory.ReceiveStock', sku, { quantity, reference: null });
 
 let ns: Namespace;
 let services: Runnable;
@@ -106,16 +90,7 @@ describe('checkout through the four services', () => {
       'OrderPaymentRequested',
     ]);
 
-    // What the gateway's webhook will send once Stripe reports the capture.
-    await sender.send(
-      command('streamshop.payments.RecordProviderEvent', paymentId, {
-        providerEventId: `evt_${randomUUID()}`,
-        kind: 'captured',
-        providerReference: String(intent.response.id),
-        amount: eur(5000),
-        failureReason: null,
-      }),
-    );
+    await sender.send(paymentCaptured(paymentId, String(intent.response.id), 5000));
 
     await eventually(() => seen.stream('orders.events', orderId).length >= 6, {
       timeoutMs: 60_000,
@@ -151,6 +126,60 @@ describe('checkout through the four services', () => {
     );
     const reservedA = seen.stream('inventory.events', 'SKU-A').filter((e) => e.value.orderId === orderId);
     expect(reservedA.map((e) => e.value.quantity)).toEqual([2, 2]);
+  });
+
+  it('cancelled after payment: stock released, and the payment refunded at Stripe once, then recorded', async () => {
+    const orderId = `order-${randomUUID()}`;
+    const paymentId = paymentIdFor(orderId);
+    await sender.send(placeOrder(orderId, [{ sku: 'SKU-C', quantity: 2, unitPrice: eur(1250) }]));
+    const intent = await eventually(
+      () => {
+        const call = stripe.calls.find((c) => c.idempotencyKey === paymentId && c.path === '/v1/payment_intents');
+        if (!call) throw new Error(`no PaymentIntent created for ${paymentId} yet`);
+        return call;
+      },
+      { timeoutMs: 60_000, message: 'the payment service creates a PaymentIntent' },
+    );
+    const paymentIntent = String(intent.response.id);
+    await sender.send(paymentCaptured(paymentId, paymentIntent, 2500));
+    await eventually(() => shortTypes(seen.stream('orders.events', orderId)).includes('OrderConfirmed'), {
+      timeoutMs: 60_000,
+      message: 'the order is paid and confirmed',
+    });
+
+    await sender.send(command('streamshop.orders.CancelOrder', orderId, { reason: 'changed_mind', by: 'customer' }));
+    await eventually(() => shortTypes(seen.stream('payments.events', paymentId)).includes('PaymentRefunded'), {
+      timeoutMs: 60_000,
+      message: 'the refund is asked at Stripe and recorded',
+    });
+    expect(shortTypes(seen.stream('orders.events', orderId)).slice(-2)).toEqual(['OrderCancelled', 'OrderRefunded']);
+    const payment = seen.stream('payments.events', paymentId);
+    expect(shortTypes(payment)).toEqual([
+      'PaymentRequested',
+      'PaymentCaptured',
+      'PaymentRefundRequested',
+      'PaymentRefunded',
+    ]);
+    const [, , requested, refunded] = payment;
+    expect(requested!.value).toMatchObject({ amount: eur(2500), provider: 'stripe', providerReference: paymentIntent });
+    // One refund at Stripe, for that PaymentIntent and amount, keyed by the refund request.
+    const refunds = stripe.calls.filter((c) => c.method === 'POST' && c.path === '/v1/refunds');
+    const ours = refunds.filter((c) => c.body.get('metadata[paymentId]') === paymentId);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.idempotencyKey).toBe(requested!.value.eventId);
+    expect(ours[0]!.body.get('payment_intent')).toBe(paymentIntent);
+    expect(ours[0]!.body.get('amount')).toBe('2500');
+    expect(refunded!.value).toMatchObject({ amount: eur(2500), providerEventId: ours[0]!.response.id });
+    // And the stock came back.
+    const stockLine = () =>
+      shortTypes(seen.stream('inventory.events', 'SKU-C').filter((e) => e.value.orderId === orderId));
+    await eventually(
+      () => expect(stockLine()).toEqual(['StockReserved', 'ReservationConfirmed', 'ReservationReleased']),
+      {
+        timeoutMs: 60_000,
+        message: 'the confirmed reservation is released',
+      },
+    );
   });
 
   it('idempotency: the same PlaceOrder twice yields one set of events and the same reply twice', async () => {

@@ -10,7 +10,15 @@ import type { Runnable } from '@streamshop/eventsourcing-kafka';
 import { AvroSerde } from '@streamshop/schemas';
 import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { command, commandSender, observe, shortTypes, startServices } from './running-services.fixture.ts';
+import { LINES } from '../src/domain/order.fixtures.ts';
+import {
+  commandSender,
+  observe,
+  placeOrder,
+  receiveStock,
+  shortTypes,
+  startServices,
+} from './running-services.fixture.ts';
 
 let ns: Namespace;
 let services: Runnable;
@@ -42,34 +50,12 @@ const levels = (sku: string) => seen.stream('inventory.events', sku).at(-1)?.val
 
 it('an order not paid by its deadline is cancelled and its stock released', async () => {
   const orderId = `order-${randomUUID()}`;
-  await sender.send(
-    command('streamshop.inventory.ReceiveStock', 'SKU-A', { quantity: 3, reference: null }),
-    command('streamshop.inventory.ReceiveStock', 'SKU-B', { quantity: 2, reference: null }),
-  );
+  await sender.send(receiveStock('SKU-A', 3), receiveStock('SKU-B', 2));
   await eventually(() => levels('SKU-A')?.available === 3 && levels('SKU-B')?.available === 2, {
     timeoutMs: 60_000,
     message: 'stock received',
   });
-  await sender.send(
-    command('streamshop.orders.PlaceOrder', orderId, {
-      customerId: 'user_1',
-      lines: [
-        { sku: 'SKU-A', quantity: 2, unitPrice: { amount: 1500, currency: 'EUR' } },
-        { sku: 'SKU-B', quantity: 1, unitPrice: { amount: 2000, currency: 'EUR' } },
-      ],
-      shippingAddress: {
-        name: 'Ada Lovelace',
-        line1: '12 rue des Lilas',
-        line2: null,
-        postalCode: '75011',
-        city: 'Paris',
-        region: null,
-        country: 'FR',
-      },
-      currency: 'EUR',
-      paymentProvider: 'stripe',
-    }),
-  );
+  await sender.send(placeOrder(orderId, LINES));
 
   await eventually(() => shortTypes(seen.stream('orders.events', orderId)).includes('OrderCancelled'), {
     timeoutMs: 60_000,

@@ -7,11 +7,19 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@streamshop/config';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
-import { AvroSerde, type OrderLine } from '@streamshop/schemas';
+import { AvroSerde } from '@streamshop/schemas';
 import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { paymentIdFor } from '../src/domain/index.ts';
-import { command, commandSender, observe, shortTypes, startServices } from './running-services.fixture.ts';
+import {
+  commandSender,
+  observe,
+  paymentCaptured,
+  placeOrder,
+  receiveStock,
+  shortTypes,
+  startServices,
+} from './running-services.fixture.ts';
 
 let ns: Namespace;
 let services: Runnable;
@@ -39,26 +47,9 @@ afterAll(async () => {
   await ns?.cleanup();
 });
 
-const placeOrder = (orderId: string, lines: OrderLine[]) =>
-  command('streamshop.orders.PlaceOrder', orderId, {
-    customerId: 'user_1',
-    lines,
-    shippingAddress: {
-      name: 'Ada Lovelace',
-      line1: '12 rue des Lilas',
-      line2: null,
-      postalCode: '75011',
-      city: 'Paris',
-      region: null,
-      country: 'FR',
-    },
-    currency: 'EUR',
-    paymentProvider: 'stripe',
-  });
-
 it('a held reservation past its expiresAt is expired and its units are available again', async () => {
   const orderId = `order-${randomUUID()}`;
-  await sender.send(command('streamshop.inventory.ReceiveStock', 'SKU-T', { quantity: 4, reference: null }));
+  await sender.send(receiveStock('SKU-T', 4));
   await sender.send(placeOrder(orderId, [{ sku: 'SKU-T', quantity: 3, unitPrice: { amount: 1000, currency: 'EUR' } }]));
 
   const mine = () => seen.stream('inventory.events', 'SKU-T').filter((e) => e.value.orderId === orderId);
@@ -83,22 +74,13 @@ it('a paid order keeps its units past the TTL, while an unpaid one placed after 
   const paid = `order-paid-${randomUUID()}`;
   const unpaid = `order-unpaid-${randomUUID()}`;
   const line = (quantity: number) => [{ sku: 'SKU-P', quantity, unitPrice: { amount: 1000, currency: 'EUR' } }];
-  await sender.send(command('streamshop.inventory.ReceiveStock', 'SKU-P', { quantity: 10, reference: null }));
+  await sender.send(receiveStock('SKU-P', 10));
   await sender.send(placeOrder(paid, line(3)));
   await eventually(() => shortTypes(seen.stream('orders.events', paid)).includes('OrderPaymentRequested'), {
     timeoutMs: 60_000,
     message: 'the first order awaits its payment',
   });
-  // What the gateway's Stripe webhook sends once the payment is captured.
-  await sender.send(
-    command('streamshop.payments.RecordProviderEvent', paymentIdFor(paid), {
-      providerEventId: `evt_${randomUUID()}`,
-      kind: 'captured',
-      providerReference: `pi_${randomUUID().slice(0, 8)}`,
-      amount: { amount: 3000, currency: 'EUR' },
-      failureReason: null,
-    }),
-  );
+  await sender.send(paymentCaptured(paymentIdFor(paid), `pi_${randomUUID().slice(0, 8)}`, 3000));
   await eventually(() => shortTypes(seen.stream('orders.events', paid)).includes('OrderConfirmed'), {
     timeoutMs: 60_000,
     message: 'the first order is paid and confirmed',

@@ -18,6 +18,7 @@ import {
   type CommandEnvelope,
   type Context,
   ensureTopics,
+  type OrderLine,
   type RecordName,
   type RecordTypes,
   type TopicName,
@@ -25,6 +26,7 @@ import {
 } from '@streamshop/schemas';
 import { fastConsumer, type Namespace, testLogger } from '@streamshop/testkit';
 import { Partitioners, type RecordMetadata } from 'kafkajs';
+import { ADDRESS, eur } from '../src/domain/order.fixtures.ts';
 import { startOrderService } from '../src/main.ts';
 
 export const logger = testLogger();
@@ -68,6 +70,28 @@ export function command<N extends CommandName>(
   };
   return { type, value: value as RecordTypes[N] & CommandEnvelope };
 }
+
+export const receiveStock = (sku: string, quantity: number) =>
+  command('streamshop.inventory.ReceiveStock', sku, { quantity, reference: null });
+
+/** A shopper's PlaceOrder (paying with Stripe, shipping to ADDRESS), as the gateway sends it. */
+export const placeOrder = (orderId: string, lines: OrderLine[], envelope: Partial<CommandEnvelope> = {}) =>
+  command(
+    'streamshop.orders.PlaceOrder',
+    orderId,
+    { customerId: 'user_1', lines, shippingAddress: ADDRESS, currency: 'EUR', paymentProvider: 'stripe' },
+    envelope,
+  );
+
+/** What the gateway's Stripe webhook sends once a payment is captured. */
+export const paymentCaptured = (paymentId: string, paymentIntent: string, amount: number) =>
+  command('streamshop.payments.RecordProviderEvent', paymentId, {
+    providerEventId: `evt_${randomUUID()}`,
+    kind: 'captured',
+    providerReference: paymentIntent,
+    amount: eur(amount),
+    failureReason: null,
+  });
 
 /** Sends Avro commands to their context's `.commands` topic keyed by aggregate id, or raw bytes anywhere. */
 export async function commandSender(ns: Namespace, serde: AvroSerde) {
