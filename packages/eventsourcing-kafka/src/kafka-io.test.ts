@@ -1,6 +1,7 @@
 import { type Admin, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { topicOffsets } from './kafka-io.ts';
+import { createKafka, topicOffsets } from './kafka-io.ts';
 
 const notLeader = () =>
   // What kafkajs builds from the broker's error code 6 (its typings only admit the message).
@@ -68,5 +69,36 @@ describe('topicOffsets', () => {
     await expect(topicOffsets(admin, 'orders.events', { timeoutMs: 300 })).rejects.toThrow(
       /could not read the offsets of orders.events: This server is not the leader/,
     );
+  });
+});
+
+describe('createKafka logs', () => {
+  /** kafkajs' own log calls through our logCreator, as pino lines (level name and message). */
+  function logged(emit: (log: ReturnType<ReturnType<typeof createKafka>['logger']>) => void) {
+    const lines: { level: string; msg: string }[] = [];
+    const logger = pino(
+      { level: 'debug', formatters: { level: (label) => ({ level: label }) } },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    emit(createKafka({ brokers: ['127.0.0.1:1'], clientId: 'log-test' }, logger).logger());
+    return lines.map(({ level, msg }) => ({ level, msg }));
+  }
+
+  it('keeps real warnings, turns the retried broker answers into warnings and the idempotence notice into debug', () => {
+    expect(
+      logged((log) => {
+        log.warn('Limiting retries for the idempotent producer may invalidate EoS guarantees');
+        log.error('Response ListOffsets(key: 2, version: 3)', {
+          error: 'This server is not the leader for that topic-partition',
+        });
+        log.error('Connection error: connect ECONNREFUSED');
+        log.warn('Producer failed to send');
+      }),
+    ).toEqual([
+      { level: 'debug', msg: 'Limiting retries for the idempotent producer may invalidate EoS guarantees' },
+      { level: 'warn', msg: 'Response ListOffsets(key: 2, version: 3)' },
+      { level: 'error', msg: 'Connection error: connect ECONNREFUSED' },
+      { level: 'warn', msg: 'Producer failed to send' },
+    ]);
   });
 });

@@ -8,6 +8,13 @@ import type { Logger } from 'pino';
 
 const RETRIED_BY_KAFKAJS =
   /not the leader for that topic-partition|no leader for this topic-partition|coordinator is loading|coordinator is not available|not the correct coordinator|group is rebalancing|rebalance in progress/i;
+/**
+ * kafkajs warns at every idempotent producer's start that bounded retries "may invalidate EoS guarantees". Ours do
+ * not rest on endless retries: a send that exhausts them fails its transaction, which is aborted and redone (or the
+ * process restarts and redoes it), and the broker's sequence numbers still drop duplicates within a producer epoch.
+ * A warning on every start that asks for nothing would teach operators to skim past warnings; it goes to debug.
+ */
+const EXPECTED_KAFKAJS_WARNING = /^Limiting retries for the idempotent producer/;
 
 /** A kafkajs client whose own logs go through our pino logger (warnings and up). */
 export function createKafka(options: { brokers: string[]; clientId: string }, logger: Logger): Kafka {
@@ -29,7 +36,9 @@ export function createKafka(options: { brokers: string[]; clientId: string }, lo
         // kafkajs logs every error response at ERROR, even those it retries by itself on a fresh broker or
         // during a rebalance (no leader yet, coordinator loading); those are warnings unless they escalate.
         const retried = level === logLevel.ERROR && RETRIED_BY_KAFKAJS.test(String(extra.error ?? ''));
-        logger[retried ? 'warn' : (levels[level] ?? 'info')]({ kafkajs: namespace, ...extra }, message);
+        const expected = level === logLevel.WARN && EXPECTED_KAFKAJS_WARNING.test(String(message));
+        const as = expected ? 'debug' : retried ? 'warn' : (levels[level] ?? 'info');
+        logger[as]({ kafkajs: namespace, ...extra }, message);
       },
   });
 }
