@@ -4,11 +4,13 @@
  * Clerk), a CORS allow-list, the request id echoed as `x-request-id`, and one access log line per request whose URL
  * has any `access_token` masked (the SSE route takes one in the query string).
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Redis } from 'ioredis';
 import { HttpProblem } from './problem-json.ts';
 
@@ -23,6 +25,69 @@ export interface HardeningOptions {
 /** `?access_token=…` → `?access_token=[redacted]`, for logs. */
 export function redactUrl(url: string): string {
   return url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]');
+}
+
+/**
+ * Helmet's options: a CSP that lets the storefront load Stripe, PayPal and Clerk, and popups that can talk back to
+ * their opener (Stripe and PayPal's).
+ */
+export const SECURITY_HEADERS: HelmetOptions = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: [
+        "'self'",
+        'https://js.stripe.com',
+        'https://*.paypal.com',
+        'https://*.clerk.accounts.dev',
+        'https://*.clerk.com',
+      ],
+      frameSrc: [
+        "'self'",
+        'https://js.stripe.com',
+        'https://hooks.stripe.com',
+        'https://*.paypal.com',
+        'https://*.clerk.accounts.dev',
+      ],
+      connectSrc: [
+        "'self'",
+        'https://api.stripe.com',
+        'https://*.paypal.com',
+        'https://*.clerk.accounts.dev',
+        'https://*.clerk.com',
+      ],
+      imgSrc: ["'self'", 'data:', 'https:'],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      workerSrc: ["'self'", 'blob:'],
+    },
+  },
+  // Stripe and PayPal popups need to talk back to the opener.
+  crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
+  crossOriginEmbedderPolicy: false,
+};
+
+/**
+ * The headers helmet sets for these options, computed once. @fastify/helmet ran helmet(options) for every request,
+ * re-parsing the CSP and rebuilding its middleware each time (a fifth of the gateway's CPU on a cached product
+ * read, docs/performance.md); without CSP nonces the headers never depend on the request, so helmet runs here once
+ * against a response that only records them.
+ */
+export function securityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => {
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let failure: unknown;
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
+    failure = err;
+  });
+  if (failure) throw failure;
+  return headers;
 }
 
 async function hardening(app: FastifyInstance, options: HardeningOptions) {
@@ -41,39 +106,10 @@ async function hardening(app: FastifyInstance, options: HardeningOptions) {
       ),
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: [
-          "'self'",
-          'https://js.stripe.com',
-          'https://*.paypal.com',
-          'https://*.clerk.accounts.dev',
-          'https://*.clerk.com',
-        ],
-        frameSrc: [
-          "'self'",
-          'https://js.stripe.com',
-          'https://hooks.stripe.com',
-          'https://*.paypal.com',
-          'https://*.clerk.accounts.dev',
-        ],
-        connectSrc: [
-          "'self'",
-          'https://api.stripe.com',
-          'https://*.paypal.com',
-          'https://*.clerk.accounts.dev',
-          'https://*.clerk.com',
-        ],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        workerSrc: ["'self'", 'blob:'],
-      },
-    },
-    // Stripe and PayPal popups need to talk back to the opener.
-    crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
-    crossOriginEmbedderPolicy: false,
+  // The same headers on every response: computed once (see securityHeaders), set in one call per request.
+  const headers = securityHeaders(SECURITY_HEADERS);
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(headers);
   });
 
   const allowed = new Set(options.corsOrigins);
