@@ -50,6 +50,16 @@ const confirmedEvent = (orderId: string, line: number, quantity: number, onHand:
     type: 'streamshop.inventory.ReservationConfirmed',
     value: { orderId, line, quantity, levels: levels(onHand, total) },
   }) satisfies StockItemEventDraft;
+const committedEvent = (orderId: string, line: number, quantity: number, onHand: number, total: number) =>
+  ({
+    type: 'streamshop.inventory.ReservationCommitted',
+    value: { orderId, line, quantity, levels: levels(onHand, total) },
+  }) satisfies StockItemEventDraft;
+const releasedEvent = (orderId: string, line: number, quantity: number, onHand: number, total: number) =>
+  ({
+    type: 'streamshop.inventory.ReservationReleased',
+    value: { orderId, line, quantity, reason: 'order_cancelled', levels: levels(onHand, total) },
+  }) satisfies StockItemEventDraft;
 const expiredEvent = (orderId: string, line: number, quantity: number, onHand: number, total: number) =>
   ({
     type: 'streamshop.inventory.ReservationExpired',
@@ -312,34 +322,17 @@ describe('ConfirmReservation (the order was paid)', () => {
     const paid = [received(10), reserved('o-1', 0, 3, 10, 3), confirmedEvent('o-1', 0, 3, 10, 3)];
     stock(paid)
       .when(commit('o-1', 0))
-      .then([
-        {
-          type: 'streamshop.inventory.ReservationCommitted',
-          value: { orderId: 'o-1', line: 0, quantity: 3, levels: levels(7, 0) },
-        },
-      ]);
+      .then([committedEvent('o-1', 0, 3, 7, 0)]);
     stock(paid)
       .when(release('o-1', 0))
-      .then([
-        {
-          type: 'streamshop.inventory.ReservationReleased',
-          value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'order_cancelled', levels: levels(10, 0) },
-        },
-      ]);
+      .then([releasedEvent('o-1', 0, 3, 10, 0)]);
   });
 
   it('is a no-op when already confirmed or committed', () => {
     stock([received(10), reserved('o-1', 0, 3, 10, 3), confirmedEvent('o-1', 0, 3, 10, 3)])
       .when(confirm('o-1', 0))
       .then([]);
-    stock([
-      received(10),
-      reserved('o-1', 0, 3, 10, 3),
-      {
-        type: 'streamshop.inventory.ReservationCommitted',
-        value: { orderId: 'o-1', line: 0, quantity: 3, levels: levels(7, 0) },
-      },
-    ])
+    stock([received(10), reserved('o-1', 0, 3, 10, 3), committedEvent('o-1', 0, 3, 7, 0)])
       .when(confirm('o-1', 0))
       .then([]);
   });
@@ -360,14 +353,7 @@ describe('ConfirmReservation (the order was paid)', () => {
     stock([received(10)])
       .when(confirm('o-1', 0))
       .thenRejects('reservation_not_found');
-    stock([
-      received(10),
-      reserved('o-1', 0, 3, 10, 3),
-      {
-        type: 'streamshop.inventory.ReservationReleased',
-        value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'order_cancelled', levels: levels(10, 0) },
-      },
-    ])
+    stock([received(10), reserved('o-1', 0, 3, 10, 3), releasedEvent('o-1', 0, 3, 10, 0)])
       .when(confirm('o-1', 0))
       .thenRejects('reservation_not_found', /it was released/);
   });
