@@ -18,7 +18,13 @@ import { CONTEXTS, type Context } from './schema-set.ts';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Partitions per context (commands, events and snapshots alike). Small: the local stack runs on two cores. */
-export const CONTEXT_PARTITIONS: Record<Context, number> = { catalog: 3, inventory: 6, orders: 6, payments: 3 };
+export const CONTEXT_PARTITIONS: Record<Context, number> = {
+  catalog: 3,
+  inventory: 6,
+  orders: 6,
+  payments: 3,
+  users: 3,
+};
 
 export type TopicName =
   | `${Context}.commands`

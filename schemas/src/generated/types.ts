@@ -94,6 +94,9 @@ export interface StockLevels {
   available: number;
 }
 
+/** What a user may do: shop, or also administer the shop. Avro: `streamshop.common.UserRole`. */
+export type UserRole = 'shopper' | 'admin';
+
 /** Withdraw a product from sale; archived products cannot be ordered or changed. Avro: `streamshop.catalog.ArchiveProduct`. */
 export interface ArchiveProduct extends CommandEnvelope {
   /** Why the product is archived, if given. */
@@ -674,6 +677,48 @@ export interface RequestPayment extends CommandEnvelope {
   amount: Money;
 }
 
+/** Record a Clerk user webhook (user.created, user.updated, user.deleted) verified by the gateway. A delivery seen before, or older than the last one recorded, is a no-op; an event type other than those three is rejected with unsupported_event_type. Avro: `streamshop.users.RecordClerkUserEvent`. */
+export interface RecordClerkUserEvent extends CommandEnvelope {
+  /** Clerk's event type: user.created, user.updated or user.deleted. */
+  eventType: string;
+  /** The Svix message id of the webhook delivery: a redelivery carries the same id and changes nothing. */
+  svixId: string;
+  /** When Clerk sent the event (svix-timestamp): a delivery older than what was recorded last is not applied. */
+  sentAt: TimestampMillis;
+  /** First and last name, when Clerk has them. */
+  name: string | null;
+  /** Primary email address, when Clerk has one. */
+  email: string | null;
+  /** Profile image URL, when Clerk has one. */
+  imageUrl: string | null;
+  /** From the user's public metadata (role = admin), shopper otherwise. */
+  role: UserRole;
+}
+
+/** Clerk deleted the user. Avro: `streamshop.users.UserDeleted`. */
+export interface UserDeleted extends EventEnvelope {
+  /** The Svix message id of the webhook delivery: a redelivery carries the same id and changes nothing. */
+  svixId: string;
+  /** When Clerk sent the event (svix-timestamp): a delivery older than what was recorded last is not applied. */
+  sentAt: TimestampMillis;
+}
+
+/** A Clerk user's profile as Clerk reported it (created or updated). Avro: `streamshop.users.UserProfileRecorded`. */
+export interface UserProfileRecorded extends EventEnvelope {
+  /** The Svix message id of the webhook delivery: a redelivery carries the same id and changes nothing. */
+  svixId: string;
+  /** When Clerk sent the event (svix-timestamp): a delivery older than what was recorded last is not applied. */
+  sentAt: TimestampMillis;
+  /** First and last name, when Clerk has them. */
+  name: string | null;
+  /** Primary email address, when Clerk has one. */
+  email: string | null;
+  /** Profile image URL, when Clerk has one. */
+  imageUrl: string | null;
+  /** What the user may do. */
+  role: UserRole;
+}
+
 /** Every top-level record (what goes on a topic), by full Avro name. */
 export interface RecordTypes {
   'streamshop.catalog.ArchiveProduct': ArchiveProduct;
@@ -731,6 +776,9 @@ export interface RecordTypes {
   'streamshop.payments.RecordProviderEvent': RecordProviderEvent;
   'streamshop.payments.RefundPayment': RefundPayment;
   'streamshop.payments.RequestPayment': RequestPayment;
+  'streamshop.users.RecordClerkUserEvent': RecordClerkUserEvent;
+  'streamshop.users.UserDeleted': UserDeleted;
+  'streamshop.users.UserProfileRecorded': UserProfileRecorded;
 }
 
 export type RecordName = keyof RecordTypes;
@@ -823,6 +871,15 @@ export const recordNames = {
       'streamshop.payments.PaymentRequested',
     ],
   },
+  users: {
+    commands: [
+      'streamshop.users.RecordClerkUserEvent',
+    ],
+    events: [
+      'streamshop.users.UserDeleted',
+      'streamshop.users.UserProfileRecorded',
+    ],
+  },
   reply: 'streamshop.commerce.CommandReply',
   deadLetter: 'streamshop.commerce.DeadLetter',
 } as const;
@@ -843,3 +900,7 @@ export type PaymentsCommandName = (typeof recordNames)['payments']['commands'][n
 export type PaymentsEventName = (typeof recordNames)['payments']['events'][number];
 export type PaymentsCommand = TypedRecord<PaymentsCommandName>;
 export type PaymentsEvent = TypedRecord<PaymentsEventName>;
+export type UsersCommandName = (typeof recordNames)['users']['commands'][number];
+export type UsersEventName = (typeof recordNames)['users']['events'][number];
+export type UsersCommand = TypedRecord<UsersCommandName>;
+export type UsersEvent = TypedRecord<UsersEventName>;
