@@ -19,7 +19,7 @@ Examples:
   $ streamshop stack status          every server of the local stack, its version, port and health
   $ streamshop stack logs kafka -n 50
   $ streamshop topics ensure          create or verify every topic of the catalog
-  $ streamshop run services          run catalog, inventory, order and payment until Ctrl-C
+  $ streamshop run services          run catalog, inventory, order, payment and user until Ctrl-C
   $ streamshop run services --only order,inventory
 
 Configuration comes from environment variables (see docs/stack.md), e.g. STREAMSHOP_KAFKA_PORT=29092.`,

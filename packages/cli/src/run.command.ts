@@ -1,8 +1,8 @@
 /**
  * `streamshop run services`: the command services in one process (catalog, inventory, order with its saga and
- * payment deadlines, payment with its Stripe adapter), after making sure the topics exist, until SIGINT/SIGTERM.
- * Each service is the same `start<Name>Service` its own `main.ts` runs alone, so one process or four is a
- * deployment choice, not a code path.
+ * payment deadlines, payment with its Stripe and refund adapters, user recording Clerk's webhooks), after making
+ * sure the topics exist, until SIGINT/SIGTERM. Each service is the same `start<Name>Service` its own `main.ts` runs
+ * alone, so one process or five is a deployment choice, not a code path.
  */
 import { startCatalogService } from '@streamshop/catalog-service/main';
 import { allOf, ensureCatalogTopics as ensureTopicsFor } from '@streamshop/command-service';
@@ -12,6 +12,7 @@ import { startInventoryService } from '@streamshop/inventory-service/main';
 import { startOrderService } from '@streamshop/order-service/main';
 import { startPaymentService } from '@streamshop/payment-service/main';
 import { StepError } from '@streamshop/stack';
+import { startUserService } from '@streamshop/user-service/main';
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 
@@ -20,6 +21,7 @@ export const SERVICES = {
   inventory: startInventoryService,
   order: startOrderService,
   payment: startPaymentService,
+  user: startUserService,
 } as const;
 export type ServiceName = keyof typeof SERVICES;
 const NAMES = Object.keys(SERVICES) as ServiceName[];
@@ -50,7 +52,7 @@ export function runCommand(): Command {
       'after',
       `
 Examples:
-  $ streamshop run services                        all four: ${NAMES.join(', ')}
+  $ streamshop run services                        all five: ${NAMES.join(', ')}
   $ streamshop run services --only order,inventory
   $ STREAMSHOP_LOG_LEVEL=debug streamshop run services --only payment
   $ ORDER_PAYMENT_TIMEOUT_MS=60000 TIMER_INTERVAL_MS=1000 streamshop run services   short deadlines for a demo
