@@ -4,12 +4,14 @@ import { inventoryProjection } from './inventory/inventory.projection.ts';
 import { ordersProjection } from './orders/orders.projection.ts';
 import { productsProjection } from './products/products.projection.ts';
 import { salesProjection } from './sales/sales.projection.ts';
+import { usersProjection } from './users/users.projection.ts';
 
 export const PROJECTIONS = {
   products: productsProjection,
   orders: ordersProjection,
   inventory: inventoryProjection,
   sales: salesProjection,
+  users: usersProjection,
 } as const satisfies Record<string, ProjectionDefinition>;
 
 export type ProjectionName = keyof typeof PROJECTIONS;
