@@ -2,17 +2,19 @@
  * Payments through the gateway with the real payment service (in-process): Stripe webhooks verified over the raw body
  * and recorded once however often they are replayed; a wrong signature is refused with nothing recorded; checkout
  * (Stripe via stripe-mock, PayPal via a local PayPal sandbox) and the Stripe test-mode button end to end; Clerk's
- * Svix-signed user webhooks into the users read model.
+ * Svix-signed user webhooks through the user service and the users projection into the users read model.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import type { Runnable } from '@streamshop/eventsourcing-kafka';
+import { deterministicId, type Runnable } from '@streamshop/eventsourcing-kafka';
 import { startPaymentService } from '@streamshop/payment-service/main';
+import { startProjections } from '@streamshop/projections/main';
 import { AvroSerde } from '@streamshop/schemas';
 import { topicName } from '@streamshop/schemas/topics';
 import type { RequestPayment } from '@streamshop/schemas/types';
 import { createPayPalSandbox, type PayPalSandbox } from '@streamshop/stack';
 import { createNamespace, eventually } from '@streamshop/testkit';
+import { startUserService } from '@streamshop/user-service/main';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +35,7 @@ const clerkWebhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
 let clerk: Awaited<ReturnType<typeof clerkInstance>>;
 let gateway: GatewayRunnable;
 let paymentService: Runnable;
+let userSide: Runnable[] = [];
 let paypal: PayPalSandbox;
 let producer: Producer;
 let serde: AvroSerde;
@@ -70,6 +73,12 @@ beforeAll(async () => {
   gateway = await startTestGateway(ns, config, { port });
   paymentService = startPaymentService(config, { prefix: ns.topicPrefix, logger, consumer: fastConsumer });
   await paymentService.start();
+  const side = { prefix: ns.topicPrefix, logger, consumer: fastConsumer };
+  userSide = [
+    startUserService(config, side),
+    startProjections(config, { ...side, database: ns.database, redisPrefix: ns.redisPrefix, only: ['users'] }),
+  ];
+  for (const part of userSide) await part.start();
   serde = new AvroSerde({ registryUrl: ns.config.registry.url, prefix: ns.topicPrefix });
   producer = ns.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -83,6 +92,7 @@ afterAll(async () => {
   await Promise.allSettled([
     gateway?.stop(),
     paymentService?.stop(),
+    ...userSide.map((part) => part.stop()),
     seen?.stop(),
     producer?.disconnect(),
     paypal?.close(),
@@ -364,27 +374,55 @@ describe('Clerk webhooks', () => {
     fetch(`${gateway.url}/webhooks/clerk`, { method: 'POST', headers: s.headers, body: s.payload });
   const stored = () => db.collection('users__g1').findOne({ _id: 'user_clerk_1' as never });
 
-  it('upserts the user once per delivery, never over a newer state; a bad signature → 400', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const created = svix({ ...user('Ada', 'admin'), type: 'user.created' }, 'msg_1', now - 10);
-    expect(await (await post(created)).json()).toEqual({ received: true, recorded: true });
-    expect(await stored()).toMatchObject({
-      name: 'Ada Lovelace',
-      email: 'ada@example.com',
-      role: 'admin',
-      deleted: false,
-    });
-    // Redelivery of the same message: acknowledged, nothing written.
-    expect(await (await post(created)).json()).toEqual({ received: true, recorded: false });
-    // A newer update applies; an older one arriving late does not undo it.
-    expect((await post(svix(user('Augusta', 'admin'), 'msg_3', now))).status).toBe(200);
-    expect((await post(svix(user('Stale'), 'msg_2', now - 5))).status).toBe(200);
-    expect(await stored()).toMatchObject({ name: 'Augusta Lovelace', role: 'admin' });
+  it('records each delivery once through the user service, never over a newer state; a bad signature → 400', async () => {
+    const userEvents = topicName('users.events', ns.topicPrefix);
+    const users = await observe(ns, [userEvents]);
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const created = svix({ ...user('Ada', 'admin'), type: 'user.created' }, 'msg_1', now - 10);
+      expect(await (await post(created)).json()).toEqual({ received: true, recorded: true });
+      await eventually(
+        async () =>
+          expect(await stored()).toMatchObject({
+            name: 'Ada Lovelace',
+            email: 'ada@example.com',
+            role: 'admin',
+            deleted: false,
+          }),
+        { message: 'the user is in the users read model' },
+      );
+      // A redelivery, a newer update, and an older one arriving late: all acknowledged once durably on Kafka …
+      expect((await post(created)).status).toBe(200);
+      expect((await post(svix(user('Augusta', 'admin'), 'msg_3', now))).status).toBe(200);
+      expect((await post(svix(user('Stale'), 'msg_2', now - 5))).status).toBe(200);
+      // … and each decided: every command of those deliveries answered.
+      const answered = () => {
+        const ids = new Set(seen.of(T.replies()).map((r) => r.value.commandId));
+        return ['msg_1', 'msg_3', 'msg_2'].every((m) => ids.has(deterministicId('clerk-webhook', m)));
+      };
+      await eventually(answered, { message: 'the user service answered every delivery' });
+      // Recorded once each, the late one not at all: msg_1 then msg_3.
+      const mine = () => users.of(userEvents).filter((e) => e.key === 'user_clerk_1');
+      await eventually(() => mine().length >= 2, { message: 'the user events' });
+      expect(mine().map((e) => e.value.svixId)).toEqual(['msg_1', 'msg_3']);
+      await eventually(
+        async () => expect(await stored()).toMatchObject({ name: 'Augusta Lovelace', role: 'admin', version: 2 }),
+        { message: 'the newer update folded' },
+      );
 
-    const forged = svix(user('Mallory', 'admin'), 'msg_4', now, `whsec_${randomBytes(24).toString('base64')}`);
-    const res = await post(forged);
-    expect(res.status).toBe(400);
-    expect((await problem(res)).code).toBe('invalid_signature');
-    expect(await stored()).toMatchObject({ name: 'Augusta Lovelace' });
+      // Not a user event: acknowledged, nothing recorded.
+      const session = svix({ type: 'session.created', object: 'event', data: { id: 'sess_1' } }, 'msg_5', now);
+      expect(await (await post(session)).json()).toEqual({ received: true, recorded: false });
+
+      const forged = svix(user('Mallory', 'admin'), 'msg_4', now, `whsec_${randomBytes(24).toString('base64')}`);
+      const res = await post(forged);
+      expect(res.status).toBe(400);
+      expect((await problem(res)).code).toBe('invalid_signature');
+      const commands = seen.of(T.replies()).map((r) => r.value.commandId);
+      expect(commands).not.toContain(deterministicId('clerk-webhook', 'msg_4'));
+      expect(await stored()).toMatchObject({ name: 'Augusta Lovelace' });
+    } finally {
+      await users.stop();
+    }
   });
 });

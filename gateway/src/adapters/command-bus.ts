@@ -8,8 +8,8 @@ import type { AvroSerde, Context, RecordName, RecordTypes } from '@streamshop/sc
 import { topicName } from '@streamshop/schemas/topics';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 
-/** Commands the gateway sends: an orders or payments command record and its value (envelope included). */
-export type GatewayCommandName = Extract<RecordName, `streamshop.${'orders' | 'payments'}.${string}`>;
+/** Commands the gateway sends: an orders, payments or users command record and its value (envelope included). */
+export type GatewayCommandName = Extract<RecordName, `streamshop.${'orders' | 'payments' | 'users'}.${string}`>;
 
 export interface OutgoingCommand<N extends GatewayCommandName = GatewayCommandName> {
   type: N;

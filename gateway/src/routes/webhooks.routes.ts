@@ -7,14 +7,15 @@
  * event id it has recorded, so a replayed webhook changes nothing. A signature that does not verify → 400 problem,
  * nothing produced.
  *
- * Clerk (`/webhooks/clerk`, Svix-signed user events) feeds the `users` read model by a direct, idempotent MongoDB
- * upsert keyed by the Clerk user id, ordered by the Svix timestamp (an older delivery never overwrites a newer one),
- * with each Svix message id remembered so a redelivery is acknowledged without a write. There is no users topic yet.
+ * Clerk (`/webhooks/clerk`, Svix-signed user events) goes the same way: a user.* event becomes RecordClerkUserEvent
+ * to the user service (keyed by the Clerk user id, command id derived from the Svix message id), whose User decider
+ * ignores a redelivery or a delivery older than the last one it recorded; the users projection folds its events.
  */
 import { verifyWebhook as verifyClerkWebhook } from '@clerk/backend/webhooks';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { deterministicId } from '@streamshop/eventsourcing-kafka';
 import { PaymentProviderError } from '@streamshop/payment-service/providers';
-import type { RecordProviderEvent } from '@streamshop/schemas/types';
+import type { RecordClerkUserEvent, RecordProviderEvent } from '@streamshop/schemas/types';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { isWebhookVerificationError, providerProblem } from '../adapters/payment-providers.ts';
@@ -131,7 +132,18 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
       } catch {
         throw new HttpProblem(400, 'invalid_signature', 'the Svix signature does not verify');
       }
-      const recorded = await upsertUser(ctx, svixId, Number(headers.get('svix-timestamp')) * 1000, event);
+      const command = clerkUserCommand(svixId, Number(headers.get('svix-timestamp')) * 1000, event, Date.now());
+      if (command) {
+        try {
+          await commands.send({ type: 'streamshop.users.RecordClerkUserEvent', value: command });
+        } catch (err) {
+          logger.error({ err, svixId }, 'Clerk user event not recorded');
+          throw new HttpProblem(503, 'commands_unavailable', 'the event could not be recorded; retry', {
+            headers: { 'retry-after': '5' },
+          });
+        }
+      }
+      const recorded = command !== null;
       return { received: true as const, recorded };
     },
   );
@@ -145,57 +157,41 @@ interface ClerkUserData {
   primary_email_address_id?: string | null;
   email_addresses?: { id: string; email_address: string }[];
   public_metadata?: { role?: unknown };
-  created_at?: number;
-  updated_at?: number;
-  deleted?: boolean;
 }
 
-const DUPLICATE_KEY = 11000;
+/** The Clerk events the user service records. */
+const CLERK_USER_EVENTS = new Set(['user.created', 'user.updated', 'user.deleted']);
 
-/** Applies a Clerk user event to `users__g<active>`; false when it was a redelivery or not a user event. */
-async function upsertUser(
-  ctx: GatewayContext,
+/**
+ * The RecordClerkUserEvent for a verified Clerk event, or null for one that is not about a user. Pure: the command
+ * id is derived from the Svix message id, so a redelivery is the same command.
+ */
+export function clerkUserCommand(
   svixId: string,
-  at: number,
+  sentAt: number,
   event: { type: string; data: unknown },
-): Promise<boolean> {
-  if (!event.type.startsWith('user.')) return false;
+  now: number,
+): RecordClerkUserEvent | null {
+  if (!CLERK_USER_EVENTS.has(event.type)) return null;
   const data = event.data as ClerkUserData;
-  if (!data.id) return false;
-  const deliveries = ctx.db.collection<{ _id: string; at: number }>('webhook_deliveries');
-  if (await deliveries.findOne({ _id: `clerk:${svixId}` })) return false;
-  const generation = await ctx.queries.generation('users');
-  const users = ctx.db.collection<{ _id: string; _at?: number }>(`users__g${generation}`);
+  if (!data.id) return null;
   const email =
     data.email_addresses?.find((e) => e.id === data.primary_email_address_id)?.email_address ??
     data.email_addresses?.[0]?.email_address ??
     null;
-  const fields =
-    event.type === 'user.deleted'
-      ? { deleted: true, updatedAt: at }
-      : {
-          id: data.id,
-          name: [data.first_name, data.last_name].filter(Boolean).join(' ') || null,
-          email,
-          imageUrl: data.image_url ?? null,
-          role: data.public_metadata?.role === 'admin' ? 'admin' : 'shopper',
-          createdAt: data.created_at ?? at,
-          updatedAt: data.updated_at ?? at,
-          deleted: false,
-        };
-  try {
-    // Only over an older state: a delivery that arrives after a newer one (Svix retries) is not applied.
-    await users.updateOne(
-      { _id: data.id, $or: [{ _at: { $lt: at } }, { _at: { $exists: false } }] },
-      { $set: { ...fields, _at: at } },
-      { upsert: true },
-    );
-  } catch (err) {
-    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err; // a newer state is there already
-  }
-  await ctx.cache.invalidate('users', generation, [{ kind: 'id', id: data.id }]).catch(() => {});
-  await deliveries.insertOne({ _id: `clerk:${svixId}`, at }).catch((err) => {
-    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
-  });
-  return true;
+  return {
+    commandId: deterministicId('clerk-webhook', svixId),
+    aggregateId: data.id,
+    idempotencyKey: null,
+    issuedAt: now,
+    correlationId: svixId,
+    causationId: null,
+    eventType: event.type,
+    svixId,
+    sentAt,
+    name: [data.first_name, data.last_name].filter(Boolean).join(' ') || null,
+    email,
+    imageUrl: data.image_url ?? null,
+    role: data.public_metadata?.role === 'admin' ? 'admin' : 'shopper',
+  };
 }
