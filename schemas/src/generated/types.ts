@@ -240,7 +240,7 @@ export interface CommitReservation extends CommandEnvelope {
   line: number;
 }
 
-/** Keep a reservation until its order ships or is cancelled: sent by the order saga once the order is paid, so a paid order's units never lapse at expiresAt. A no-op if already confirmed or committed; a reservation that expired meanwhile is held again if the stock is still available, else rejected with reservation_expired; rejected with reservation_not_found when the order line holds none. Avro: `streamshop.inventory.ConfirmReservation`. */
+/** Keep a reservation until its order ships or is cancelled: sent by the order saga once the order is paid, so a paid order's units never lapse at expiresAt. A no-op if already confirmed or committed; a reservation that expired meanwhile is held again if the stock is still available, else StockReservationRejected (reservation_expired) tells the order, which is cancelled and refunded; rejected with reservation_not_found when the order line holds no reservation. Avro: `streamshop.inventory.ConfirmReservation`. */
 export interface ConfirmReservation extends CommandEnvelope {
   /** Order that holds the reservation. */
   orderId: string;
@@ -356,7 +356,7 @@ export interface StockReceived extends EventEnvelope {
   levels: StockLevels;
 }
 
-/** A reservation could not be made. Avro: `streamshop.inventory.StockReservationRejected`. */
+/** A reservation could not be made, or a paid order's lapsed reservation could not be held again. Avro: `streamshop.inventory.StockReservationRejected`. */
 export interface StockReservationRejected extends EventEnvelope {
   /** Order that holds the reservation. */
   orderId: string;
@@ -364,7 +364,7 @@ export interface StockReservationRejected extends EventEnvelope {
   line: number;
   /** Units requested. */
   quantity: number;
-  /** Stable snake_case code: insufficient_stock or unknown_sku. */
+  /** Stable snake_case code: insufficient_stock, unknown_sku, or reservation_expired (the answer to ConfirmReservation when the reservation had expired and its units were sold meanwhile). */
   reason: string;
   /** Stock levels of the SKU after this event. */
   levels: StockLevels;

@@ -2,7 +2,8 @@
  * Reservation TTL on the real stack: with reservations shorter than the payment deadline (a misconfiguration, or a
  * saga command lost for good), the inventory service's deadline scheduler expires each held reservation at its
  * expiresAt and the SKU's stock is available again — the safety net that no order can hold stock forever. A paid
- * order's reservation is confirmed and outlives the TTL, so its units are never sold twice while it waits to ship.
+ * order's reservation is confirmed and outlives the TTL, so its units are never sold twice while it waits to ship;
+ * a payment recorded after its order's reservation lapsed and the units were sold cancels and refunds that order.
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@streamshop/config';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   services = await startServices(ns, config);
   const serde = new AvroSerde({ registryUrl: config.registry.url, prefix: ns.topicPrefix });
   sender = await commandSender(ns, serde);
-  seen = await observe(ns, serde, ['orders.events', 'inventory.events']);
+  seen = await observe(ns, serde, ['orders.events', 'inventory.events', 'payments.events']);
 });
 
 afterAll(async () => {
@@ -99,4 +100,52 @@ it('a paid order keeps its units past the TTL, while an unpaid one placed after 
   // after the TTL on a slow run: both end with its 3 units reserved), and nothing expires it afterwards.
   expect(of(paid).at(-1)).toBe('ReservationConfirmed');
   expect(sku().at(-1)!.value.levels).toEqual({ onHand: 10, reserved: 3, available: 7 });
+});
+
+it('paid after its reservation lapsed and the units were sold: the order is cancelled and refunded', async () => {
+  const late = `order-late-${randomUUID()}`;
+  const other = `order-other-${randomUUID()}`;
+  const line = (quantity: number) => [{ sku: 'SKU-L', quantity, unitPrice: { amount: 1000, currency: 'EUR' } }];
+  const of = (orderId: string) =>
+    shortTypes(seen.stream('inventory.events', 'SKU-L').filter((e) => e.value.orderId === orderId));
+  await sender.send(receiveStock('SKU-L', 4));
+  await sender.send(placeOrder(late, line(3)));
+  await eventually(() => of(late).includes('ReservationExpired'), {
+    timeoutMs: 60_000,
+    message: 'the first order’s reservation lapses',
+  });
+  // Another shopper buys the units meanwhile, and pays: their reservation is confirmed (or held again).
+  await sender.send(placeOrder(other, line(3)));
+  await eventually(() => shortTypes(seen.stream('orders.events', other)).includes('OrderPaymentRequested'), {
+    timeoutMs: 60_000,
+    message: 'the other order awaits its payment',
+  });
+  await sender.send(paymentCaptured(paymentIdFor(other), `pi_${randomUUID().slice(0, 8)}`, 3000));
+  await eventually(() => of(other).includes('ReservationConfirmed'), {
+    timeoutMs: 60_000,
+    message: 'the other order’s stock is kept',
+  });
+
+  // Now the first order's payment is recorded: its stock cannot be held again.
+  await sender.send(paymentCaptured(paymentIdFor(late), `pi_${randomUUID().slice(0, 8)}`, 3000));
+  await eventually(() => shortTypes(seen.stream('payments.events', paymentIdFor(late))).includes('PaymentRefunded'), {
+    timeoutMs: 60_000,
+    message: 'the first order is refunded',
+  });
+  expect(of(late).at(-1)).toBe('StockReservationRejected');
+  expect(
+    seen
+      .stream('inventory.events', 'SKU-L')
+      .filter((e) => e.value.orderId === late)
+      .at(-1)!.value.reason,
+  ).toBe('reservation_expired');
+  expect(shortTypes(seen.stream('orders.events', late)).slice(-5)).toEqual([
+    'OrderPaid',
+    'OrderConfirmed',
+    'OrderLineRejected',
+    'OrderCancelled',
+    'OrderRefunded',
+  ]);
+  // The other order keeps its units: nothing was sold twice.
+  expect(seen.stream('inventory.events', 'SKU-L').at(-1)!.value.levels).toMatchObject({ onHand: 4, reserved: 3 });
 });

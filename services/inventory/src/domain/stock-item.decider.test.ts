@@ -343,10 +343,31 @@ describe('ConfirmReservation (the order was paid)', () => {
       .then([confirmedEvent('o-1', 0, 3, 10, 8)]);
   });
 
-  it('rejects an expired reservation whose units were taken meanwhile, saying how many are left', () => {
-    stock([received(10), reserved('o-1', 0, 3, 10, 3), expiredEvent('o-1', 0, 3, 10, 0), reserved('o-2', 0, 9, 10, 9)])
+  it('an expired reservation whose units were sold meanwhile: StockReservationRejected, for the saga to cancel and refund', () => {
+    const soldOut = [
+      received(10),
+      reserved('o-1', 0, 3, 10, 3),
+      expiredEvent('o-1', 0, 3, 10, 0),
+      reserved('o-2', 0, 9, 10, 9),
+    ];
+    stock(soldOut)
       .when(confirm('o-1', 0))
-      .thenRejects('reservation_expired', /only 1 of its 3 units are available/);
+      .then([
+        {
+          type: 'streamshop.inventory.StockReservationRejected',
+          value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'reservation_expired', levels: levels(10, 9) },
+        },
+      ]);
+    // Once rejected, asking again changes nothing more.
+    stock([
+      ...soldOut,
+      {
+        type: 'streamshop.inventory.StockReservationRejected',
+        value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'reservation_expired', levels: levels(10, 9) },
+      },
+    ])
+      .when(confirm('o-1', 0))
+      .thenRejects('reservation_not_found', /it was rejected/);
   });
 
   it('rejects when the line holds no reservation to confirm', () => {

@@ -43,6 +43,8 @@ export const RESERVATION_REJECTION = {
   insufficientStock: 'insufficient_stock',
   unknownSku: 'unknown_sku',
   invalidQuantity: 'invalid_quantity',
+  /** ConfirmReservation of a reservation that had expired, whose units were sold meanwhile. */
+  reservationExpired: 'reservation_expired',
 } as const;
 
 export const reservationKey = (orderId: string, line: number): string => `${orderId}#${line}`;
@@ -159,10 +161,19 @@ function decide(command: InventoryCommand, state: StockItemState): StockItemEven
         ];
       }
       if (r?.status === 'expired') {
-        return reject(
-          'reservation_expired',
-          `${sku}: the reservation for order ${orderId} line ${line} expired and only ${available} of its ${r.quantity} units are available now`,
-        );
+        // Sold meanwhile: an event, not a rejection, because the order saga must learn of it to cancel and refund.
+        return [
+          {
+            type: 'streamshop.inventory.StockReservationRejected',
+            value: {
+              orderId,
+              line,
+              quantity: r.quantity,
+              reason: RESERVATION_REJECTION.reservationExpired,
+              levels: levels(onHand, reserved),
+            },
+          },
+        ];
       }
       return reject(
         'reservation_not_found',

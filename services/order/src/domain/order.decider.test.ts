@@ -122,6 +122,27 @@ describe('RecordLineReservation', () => {
     order(history.reserving)
       .when(recordLine(0, 'rejected'))
       .thenRejects('invalid_transition', /already reserved/);
+    order([...history.confirmed, shipped])
+      .when(recordLine(0, 'rejected'))
+      .thenRejects('invalid_transition', /already reserved/);
+  });
+
+  it('a paid line whose stock inventory could not keep: cancelled (out_of_stock) and refunded in full', () => {
+    const lost = orderCommand(
+      'streamshop.orders.RecordLineReservation',
+      { line: 1, outcome: 'rejected', reason: 'reservation_expired' },
+      T0,
+    );
+    const lineLost: OrderEventDraft = {
+      ...lineRejected(1),
+      value: { ...lineRejected(1).value, reason: 'reservation_expired' },
+    } as OrderEventDraft;
+    order(history.confirmed)
+      .when(lost)
+      .then([lineLost, cancelled('out_of_stock'), refunded(5000, 'order_cancelled')]);
+    order([...history.awaitingPayment, drafts.paid])
+      .when(lost)
+      .then([lineLost, cancelled('out_of_stock'), refunded(5000, 'order_cancelled')]);
   });
 
   it('rejects a line the order does not have', () => {

@@ -9,7 +9,9 @@
  * be lost: the last line reserved → OrderLineReserved + OrderPaymentRequested; a line rejected →
  * OrderLineRejected + OrderCancelled(out_of_stock); payment captured → OrderPaid + OrderConfirmed; payment
  * failed → OrderPaymentFailed + OrderCancelled(payment_failed); payment deadline passed →
- * OrderPaymentFailed(payment_timeout) + OrderCancelled(payment_timeout).
+ * OrderPaymentFailed(payment_timeout) + OrderCancelled(payment_timeout); a paid line's stock lost (its
+ * reservation lapsed before the payment was recorded and the units were sold) → OrderLineRejected +
+ * OrderCancelled(out_of_stock) + OrderRefunded.
  *
  * Money that came in is given back through OrderRefunded, always (the saga turns it into RefundPayment):
  * cancelling a paid order decides OrderCancelled + OrderRefunded of what is left, and a capture that arrives
@@ -18,6 +20,7 @@
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
 import type {
+  CancelledBy,
   EventDraft,
   Money,
   OrderLine,
@@ -108,6 +111,18 @@ function placeOrder(command: Command<'streamshop.orders.PlaceOrder'>): OrderEven
   ];
 }
 
+/** OrderCancelled, and OrderRefunded of whatever was paid and not refunded yet. */
+function cancelWithRefund(order: Order, reason: string, by: CancelledBy): OrderEventDraft[] {
+  const cancelled: OrderEventDraft = { type: 'streamshop.orders.OrderCancelled', value: { reason, by } };
+  const left = order.paid - order.refunded;
+  if (left <= 0) return [cancelled];
+  const amount = { amount: left, currency: order.currency };
+  return [
+    cancelled,
+    { type: 'streamshop.orders.OrderRefunded', value: { amount, reason: ORDER_REASONS.orderCancelled } },
+  ];
+}
+
 function recordLineReservation(
   command: Command<'streamshop.orders.RecordLineReservation'>,
   order: Order,
@@ -120,13 +135,24 @@ function recordLineReservation(
     return reject('line_not_found', `order ${orderId} has no line ${line} (it has ${order.lines.length})`);
   }
   if (recorded === outcome) return [];
+  const { sku, quantity } = orderLine;
+  if (recorded === 'reserved' && outcome === 'rejected' && (order.status === 'paid' || order.status === 'confirmed')) {
+    // Paid, but inventory could not keep the line's stock (its reservation had lapsed before the payment was
+    // recorded, and the units were sold meanwhile): the order cannot be fulfilled, so it is cancelled and refunded.
+    return [
+      {
+        type: 'streamshop.orders.OrderLineRejected',
+        value: { line, sku, quantity, reason: command.reason ?? 'insufficient_stock' },
+      },
+      ...cancelWithRefund(order, ORDER_REASONS.outOfStock, 'system'),
+    ];
+  }
   if (recorded !== 'pending') {
     return reject('invalid_transition', `order ${orderId} line ${line} was already ${recorded}, cannot be ${outcome}`);
   }
   if (order.status !== 'placed' && order.status !== 'reserving' && order.status !== 'cancelled') {
     return reject('invalid_transition', `order ${orderId} is ${order.status}; line outcomes are no longer expected`);
   }
-  const { sku, quantity } = orderLine;
   if (outcome === 'rejected') {
     const rejected: OrderEventDraft = {
       type: 'streamshop.orders.OrderLineRejected',
@@ -238,15 +264,7 @@ function decideOn(command: OrdersCommand, order: Order, config: OrderDeciderConf
       return [{ type: 'streamshop.orders.OrderDelivered', value: {} }];
     case 'streamshop.orders.CancelOrder': {
       if (!CANCELLABLE.has(status)) return reject('order_not_cancellable', `order ${orderId} is ${status}`);
-      const { reason, by } = command.value;
-      const cancelled: OrderEventDraft = { type: 'streamshop.orders.OrderCancelled', value: { reason, by } };
-      const left = order.paid - order.refunded;
-      if (left <= 0) return [cancelled];
-      const amount = { amount: left, currency: order.currency };
-      return [
-        cancelled,
-        { type: 'streamshop.orders.OrderRefunded', value: { amount, reason: ORDER_REASONS.orderCancelled } },
-      ];
+      return cancelWithRefund(order, command.value.reason, command.value.by);
     }
     case 'streamshop.orders.RefundOrder': {
       const { amount, reason } = command.value;

@@ -129,6 +129,16 @@ describe('react: the order’s new events → commands to other contexts', () =>
       .then([release(0), release(1), refundPayment(5000, 'order_cancelled')]);
   });
 
+  it('a paid line lost (OrderLineRejected + OrderCancelled + OrderRefunded) → releases the other lines and refunds', () => {
+    const lost = {
+      ...drafts.lineRejected(1),
+      value: { ...drafts.lineRejected(1).value, reason: 'reservation_expired' },
+    };
+    givenOrder(history.confirmed)
+      .when([lost as OrderEventDraft, drafts.cancelled('out_of_stock'), drafts.refunded(5000, 'order_cancelled')])
+      .then([release(0), refundPayment(5000, 'order_cancelled')]);
+  });
+
   it('OrderLineReserved after the order was cancelled → ReleaseReservation of that line', () => {
     givenOrder([drafts.placed, drafts.lineRejected(1), drafts.cancelled('out_of_stock')])
       .when([drafts.lineReserved(0)])
