@@ -98,6 +98,16 @@ const EnvSchema = z.object({
   STRIPE_API_BASE: urlWith(['http:', 'https:'], 'http://127.0.0.1:12211').optional(),
   ORDER_PAYMENT_TIMEOUT_MS: millis(30 * 60_000),
   ORDER_RESERVATION_TTL_MS: millis(60 * 60_000),
+  ORDER_MAX_UNITS_PER_SKU: z.coerce
+    .number({ error: 'expected a number of units' })
+    .int({ error: 'expected a whole number of units' })
+    .min(1, { error: 'expected at least 1' })
+    .default(10),
+  ORDER_MAX_OPEN_UNPAID_PER_CUSTOMER: z.coerce
+    .number({ error: 'expected a number of orders' })
+    .int({ error: 'expected a whole number of orders' })
+    .min(1, { error: 'expected at least 1' })
+    .default(3),
   TIMER_INTERVAL_MS: millis(5_000),
   STRIPE_SECRET_KEY: z
     .string()
@@ -234,6 +244,10 @@ export interface Config {
     paymentTimeoutMs: number;
     /** How long stock stays reserved for an order line unless committed (the saga's ReserveStock.expiresAt). */
     reservationTtlMs: number;
+    /** Most units of one SKU a single order may hold (lines of the same SKU count together): no one-account hoarding. */
+    maxUnitsPerSku: number;
+    /** Most orders a customer may have placed and not yet paid (or cancelled) at once. */
+    maxOpenUnpaidPerCustomer: number;
   };
   /** How often the services' deadline schedulers look for payment deadlines and reservations that are due. */
   timers: { intervalMs: number };
@@ -338,7 +352,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookSecret: e.CLERK_WEBHOOK_SECRET,
       authorizedParties: e.CLERK_AUTHORIZED_PARTIES,
     },
-    orders: { paymentTimeoutMs: e.ORDER_PAYMENT_TIMEOUT_MS, reservationTtlMs: e.ORDER_RESERVATION_TTL_MS },
+    orders: {
+      paymentTimeoutMs: e.ORDER_PAYMENT_TIMEOUT_MS,
+      reservationTtlMs: e.ORDER_RESERVATION_TTL_MS,
+      maxUnitsPerSku: e.ORDER_MAX_UNITS_PER_SKU,
+      maxOpenUnpaidPerCustomer: e.ORDER_MAX_OPEN_UNPAID_PER_CUSTOMER,
+    },
     timers: { intervalMs: e.TIMER_INTERVAL_MS },
   };
 }
