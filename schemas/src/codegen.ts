@@ -154,6 +154,7 @@ export function renderTypes(set: SchemaSet): string {
   const only = (kind: string) => records.find((r) => r.kind === kind)?.name;
   out.push(`  reply: '${only('reply')}',`);
   out.push(`  deadLetter: '${only('dead-letter')}',`);
+  out.push(`  webhookReceived: '${only('webhook')}',`);
   out.push('} as const;\n');
   for (const ctx of CONTEXTS) {
     const C = capitalize(ctx);

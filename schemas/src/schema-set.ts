@@ -6,7 +6,7 @@
  * Layout: `avro/common/` holds named types shared by several files (Money, Address, …), referenced elsewhere by
  * full name; `avro/<context>/` holds one command or event per file (its kind is read from its envelope: a command
  * starts with `commandId`, an event with `eventId`); `avro/commerce/` holds the cross-context records
- * (CommandReply, DeadLetter). A schema registered in the registry must stand alone, so each top-level record is
+ * (CommandReply, DeadLetter, WebhookReceived). A schema registered in the registry must stand alone, so each top-level record is
  * expanded: the first reference to a shared type is replaced by its definition (later ones stay names, as Avro
  * requires).
  *
@@ -21,7 +21,7 @@ import avro from 'avsc';
 export const CONTEXTS = ['catalog', 'inventory', 'orders', 'payments', 'users'] as const;
 export type Context = (typeof CONTEXTS)[number];
 
-export type RecordKind = 'command' | 'event' | 'reply' | 'dead-letter';
+export type RecordKind = 'command' | 'event' | 'reply' | 'dead-letter' | 'webhook';
 
 /** The folder holding the committed `.avsc` files. */
 export const AVRO_DIR = fileURLToPath(new URL('../avro/', import.meta.url));
@@ -244,10 +244,13 @@ export function loadSchemaSet(files: Map<string, string> = readAvroDir()): Schem
           ? 'reply'
           : raw.name === 'DeadLetter'
             ? 'dead-letter'
-            : undefined
+            : raw.name === 'WebhookReceived'
+              ? 'webhook'
+              : undefined
         : checkEnvelope(file, raw, problems);
     if (!kind) {
-      if (context === 'commerce') problems.push(`${file}: commerce holds only CommandReply and DeadLetter`);
+      if (context === 'commerce')
+        problems.push(`${file}: commerce holds only CommandReply, DeadLetter and WebhookReceived`);
       continue;
     }
     const schema = expand(raw, shared, new Set()) as RawNamed;

@@ -29,9 +29,10 @@ describe('topic catalog', () => {
         'orders.snapshots',
         'commerce.command-replies',
         'commerce.dlq',
+        'commerce.webhooks',
       ]),
     );
-    expect(names).toHaveLength(CONTEXTS.length * 3 + 2);
+    expect(names).toHaveLength(CONTEXTS.length * 3 + 3);
   });
 
   it('keeps events forever, compacts snapshots', () => {
@@ -39,6 +40,18 @@ describe('topic catalog', () => {
       expect(topicSpec(`${ctx}.events`).config).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '-1' });
       expect(topicSpec(`${ctx}.snapshots`).config['cleanup.policy']).toBe('compact');
     }
+  });
+
+  it('keeps the webhook inbox long after the commands it became, keyed by provider event id', () => {
+    const inbox = topicSpec('commerce.webhooks');
+    expect(inbox.records).toEqual([recordNames.webhookReceived]);
+    expect(inbox.key).toBe('provider event id');
+    expect(inbox.config['cleanup.policy']).toBe('delete');
+    const retention = Number(inbox.config['retention.ms']);
+    const commands = Number(topicSpec('payments.commands').config['retention.ms']);
+    expect(retention).toBeGreaterThanOrEqual(365 * 24 * 60 * 60 * 1000);
+    expect(retention).toBeGreaterThan(commands);
+    expectTypeOf<'streamshop.commerce.WebhookReceived'>().toExtend<RecordsOn<'commerce.webhooks'>>();
   });
 
   it('routes every command and event record to its context topic', () => {

@@ -8,6 +8,8 @@
  *   same aggregates: a command service that owns commands partition p rebuilds its state from events partition p.
  *   Changing a count re-homes aggregates; `ensureTopics` refuses a mismatch rather than "fixing" it.
  * - Events are kept forever (they are the store of record); commands and replies are transient.
+ * - Verified provider webhooks (commerce.webhooks) outlive the commands they became: commands are kept 7 days, but an
+ *   operator may need to re-drive a webhook months later (a dispute, a fix to a downstream bug).
  *
  * Every name takes an optional prefix (`t1a2b` → `t1a2b.orders.events`) so test files get their own topics.
  */
@@ -31,7 +33,8 @@ export type TopicName =
   | `${Context}.events`
   | `${Context}.snapshots`
   | 'commerce.command-replies'
-  | 'commerce.dlq';
+  | 'commerce.dlq'
+  | 'commerce.webhooks';
 
 export interface TopicSpec<N extends TopicName = TopicName> {
   /** Logical name, without any prefix. */
@@ -100,6 +103,20 @@ export const TOPICS: readonly TopicSpec[] = [
     description: 'Records that could not be processed, with where they came from and why.',
     owner: 'commerce',
   },
+  {
+    name: 'commerce.webhooks',
+    partitions: 3,
+    key: 'provider event id',
+    records: [recordNames.webhookReceived],
+    // 400 days: longer than the providers' dispute windows (PayPal 180 days, card chargebacks about 120) and a yearly
+    // audit, yet bounded, because raw bodies hold personal data (payer and user names, emails). Not compacted: a
+    // redelivery is a second record with the same key, and both are kept as received.
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(400 * DAY_MS) },
+    description:
+      'The webhook inbox: every verified Stripe, PayPal and Clerk webhook as received (raw body, headers, verification) ' +
+      'with the command it became, for `streamshop webhooks list|show|replay`.',
+    owner: 'commerce',
+  },
 ];
 
 /** The records a logical topic may carry, as a type (used by the serde to refuse a record on the wrong topic). */
@@ -111,7 +128,9 @@ export type RecordsOn<T extends TopicName> = T extends `${infer C extends Contex
       ? typeof recordNames.reply
       : T extends 'commerce.dlq'
         ? typeof recordNames.deadLetter
-        : never;
+        : T extends 'commerce.webhooks'
+          ? typeof recordNames.webhookReceived
+          : never;
 
 export function topicSpec<N extends TopicName>(name: N): TopicSpec<N> {
   const spec = TOPICS.find((t) => t.name === name);

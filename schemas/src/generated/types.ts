@@ -224,6 +224,39 @@ export interface DeadLetter {
   failedAt: TimestampMillis;
 }
 
+/** A provider webhook the gateway verified, kept as it arrived on commerce.webhooks (keyed by provider event id) with the command it became, so an operator can list it, read it, and re-drive it after a downstream fix. Avro: `streamshop.commerce.WebhookReceived`. */
+export interface WebhookReceived {
+  /** Who sent the webhook. */
+  provider: WebhookProvider;
+  /** The provider's id of the delivery (Stripe event id, PayPal webhook event id, Svix message id); the record key and the deduplication key: a redelivery has the same id. */
+  providerEventId: string;
+  /** The provider's event type (payment_intent.succeeded, PAYMENT.CAPTURE.COMPLETED, user.updated). */
+  eventType: string;
+  /** When the gateway received and verified it. */
+  receivedAt: TimestampMillis;
+  /** The request headers that matter for verification and audit (signature, transmission and content headers, user agent); never Authorization or cookies. */
+  headers: Record<string, string>;
+  /** The raw request body, byte for byte as signed by the provider. */
+  body: Buffer;
+  /** How the webhook was verified when it was received (only verified webhooks are kept), e.g. the Stripe-Signature HMAC with the endpoint secret, PayPal's verify-webhook-signature answer SUCCESS, the Svix signature. */
+  verification: string;
+  /** The command it became, or null when the mapping ignored it (an event type or object that is not ours). */
+  command: WebhookCommand | null;
+}
+
+/** Who sent the webhook. Avro: `streamshop.commerce.WebhookProvider`. */
+export type WebhookProvider = 'stripe' | 'paypal' | 'clerk';
+
+/** The command a webhook became. Avro: `streamshop.commerce.WebhookCommand`. */
+export interface WebhookCommand {
+  /** Full Avro name of the command (e.g. streamshop.payments.RecordProviderEvent). */
+  type: string;
+  /** Its command id, derived from the provider event id: a redelivery or a replay is the same command. */
+  commandId: Uuid;
+  /** The aggregate it was addressed to (payment id, Clerk user id). */
+  aggregateId: string;
+}
+
 /** Correct the units on hand (inventory count, damage, loss). Rejected with stock_would_go_negative. Avro: `streamshop.inventory.AdjustStock`. */
 export interface AdjustStock extends CommandEnvelope {
   /** Units to add (positive) or remove (negative); not zero. */
@@ -598,6 +631,16 @@ export interface PaymentCaptured extends EventEnvelope {
   amount: Money;
 }
 
+/** A provider object was created for the payment (a Stripe PaymentIntent, a PayPal order); captures naming it may be accepted. A payment may have several (PayPal orders over retries). Avro: `streamshop.payments.PaymentCheckoutStarted`. */
+export interface PaymentCheckoutStarted extends EventEnvelope {
+  /** Order the payment is for. */
+  orderId: string;
+  /** Provider that created the object. */
+  provider: PaymentProvider;
+  /** Provider id of the object (PaymentIntent id, PayPal order id). */
+  providerReference: string;
+}
+
 /** The payment failed. Avro: `streamshop.payments.PaymentFailed`. */
 export interface PaymentFailed extends EventEnvelope {
   /** Order the payment is for. */
@@ -608,6 +651,23 @@ export interface PaymentFailed extends EventEnvelope {
   reason: string;
 }
 
+/** The provider reported a capture that does not match the payment: on a reference never recorded for it, or for another amount or currency than requested, or a second capture. It never pays the order; the money is refunded (PaymentRefundRequested with mismatch true follows in the same decision). Avro: `streamshop.payments.PaymentMismatchDetected`. */
+export interface PaymentMismatchDetected extends EventEnvelope {
+  /** Order the payment is for. */
+  orderId: string;
+  /** Provider event that reported the capture. */
+  providerEventId: string;
+  /** Provider id of the payment the capture names (PaymentIntent id, PayPal order id). */
+  providerReference: string;
+  /** Amount the provider reports captured; null when it reported none (then nothing is refunded automatically). */
+  amount: Money | null;
+  /** unknown_reference: the reference was never recorded for this payment; amount_mismatch / currency_mismatch: not exactly the requested amount; duplicate_capture: the payment was already captured on another reference. */
+  reason: PaymentMismatchReason;
+}
+
+/** Why a capture does not match its payment. Avro: `streamshop.payments.PaymentMismatchReason`. */
+export type PaymentMismatchReason = 'unknown_reference' | 'amount_mismatch' | 'currency_mismatch' | 'duplicate_capture';
+
 /** The provider refunded money. Avro: `streamshop.payments.PaymentRefunded`. */
 export interface PaymentRefunded extends EventEnvelope {
   /** Order the payment is for. */
@@ -616,6 +676,8 @@ export interface PaymentRefunded extends EventEnvelope {
   providerEventId: string | null;
   /** Amount refunded. */
   amount: Money;
+  /** True when the refund gives back a mismatched capture (PaymentMismatchDetected), accounted apart from the payment's real capture; false otherwise and in records written before this field existed. */
+  mismatch: boolean;
 }
 
 /** A refund was requested from the provider; the payment service's refund adapter asks the provider for it, and PaymentRefunded follows when the provider confirms it. Avro: `streamshop.payments.PaymentRefundRequested`. */
@@ -630,6 +692,8 @@ export interface PaymentRefundRequested extends EventEnvelope {
   provider: PaymentProvider | null;
   /** The capture to refund, as the provider named it when it reported the capture (PaymentCaptured.providerReference: the Stripe PaymentIntent id, the PayPal order id); null in records written before this field existed. */
   providerReference: string | null;
+  /** True for the automatic refund of a mismatched capture (PaymentMismatchDetected), accounted apart from the payment's real capture; false otherwise and in records written before this field existed. */
+  mismatch: boolean;
 }
 
 /** A payment was started for an order. Avro: `streamshop.payments.PaymentRequested`. */
@@ -640,6 +704,14 @@ export interface PaymentRequested extends EventEnvelope {
   provider: PaymentProvider;
   /** Amount to collect. */
   amount: Money;
+}
+
+/** Record the provider object created for a payment (a Stripe PaymentIntent, a PayPal order) before the shopper can pay it: a capture is accepted only on a recorded reference. A reference already recorded is a no-op. Rejected with payment_not_found, provider_mismatch or invalid_reference. Avro: `streamshop.payments.RecordProviderCheckout`. */
+export interface RecordProviderCheckout extends CommandEnvelope {
+  /** Provider that created the object; must be the payment's. */
+  provider: PaymentProvider;
+  /** Provider id of the object the shopper pays (PaymentIntent id, PayPal order id). */
+  providerReference: string;
 }
 
 /** Record a verified provider webhook. Deduplicated by providerEventId: a repeat is a no-op. Avro: `streamshop.payments.RecordProviderEvent`. */
@@ -731,6 +803,7 @@ export interface RecordTypes {
   'streamshop.catalog.UpdateProductDetails': UpdateProductDetails;
   'streamshop.commerce.CommandReply': CommandReply;
   'streamshop.commerce.DeadLetter': DeadLetter;
+  'streamshop.commerce.WebhookReceived': WebhookReceived;
   'streamshop.inventory.AdjustStock': AdjustStock;
   'streamshop.inventory.CommitReservation': CommitReservation;
   'streamshop.inventory.ConfirmReservation': ConfirmReservation;
@@ -769,10 +842,13 @@ export interface RecordTypes {
   'streamshop.orders.ShipOrder': ShipOrder;
   'streamshop.payments.PaymentAuthorized': PaymentAuthorized;
   'streamshop.payments.PaymentCaptured': PaymentCaptured;
+  'streamshop.payments.PaymentCheckoutStarted': PaymentCheckoutStarted;
   'streamshop.payments.PaymentFailed': PaymentFailed;
+  'streamshop.payments.PaymentMismatchDetected': PaymentMismatchDetected;
   'streamshop.payments.PaymentRefunded': PaymentRefunded;
   'streamshop.payments.PaymentRefundRequested': PaymentRefundRequested;
   'streamshop.payments.PaymentRequested': PaymentRequested;
+  'streamshop.payments.RecordProviderCheckout': RecordProviderCheckout;
   'streamshop.payments.RecordProviderEvent': RecordProviderEvent;
   'streamshop.payments.RefundPayment': RefundPayment;
   'streamshop.payments.RequestPayment': RequestPayment;
@@ -858,6 +934,7 @@ export const recordNames = {
   },
   payments: {
     commands: [
+      'streamshop.payments.RecordProviderCheckout',
       'streamshop.payments.RecordProviderEvent',
       'streamshop.payments.RefundPayment',
       'streamshop.payments.RequestPayment',
@@ -865,7 +942,9 @@ export const recordNames = {
     events: [
       'streamshop.payments.PaymentAuthorized',
       'streamshop.payments.PaymentCaptured',
+      'streamshop.payments.PaymentCheckoutStarted',
       'streamshop.payments.PaymentFailed',
+      'streamshop.payments.PaymentMismatchDetected',
       'streamshop.payments.PaymentRefunded',
       'streamshop.payments.PaymentRefundRequested',
       'streamshop.payments.PaymentRequested',
@@ -882,6 +961,7 @@ export const recordNames = {
   },
   reply: 'streamshop.commerce.CommandReply',
   deadLetter: 'streamshop.commerce.DeadLetter',
+  webhookReceived: 'streamshop.commerce.WebhookReceived',
 } as const;
 
 export type CatalogCommandName = (typeof recordNames)['catalog']['commands'][number];
