@@ -66,6 +66,8 @@ const UNPROCESSABLE = new Set([
   'invalid_amount',
   'unknown_sku',
   'product_unavailable',
+  'duplicate_sku',
+  'quantity_limit_exceeded',
 ]);
 
 /** HTTP status of a decider's rejection: not found → 404, invalid input → 422, anything else is a conflict → 409. */

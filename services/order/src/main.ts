@@ -27,11 +27,11 @@ import { createOrderDecider, type OrderEventDraft, react, translate } from './do
 export function startOrderService(config: Config, options: ServiceOptions = {}): Runnable {
   const w = serviceWiring(config, 'order-service', options);
   const topics = w.contextTopics('orders');
-  const { reservationTtlMs, paymentTimeoutMs } = config.orders;
+  const { reservationTtlMs, paymentTimeoutMs, maxUnitsPerSku } = config.orders;
   const processor = createCommandProcessor({
     ...w.runtime,
     service: w.service,
-    decider: createOrderDecider({ paymentTimeoutMs }),
+    decider: createOrderDecider({ paymentTimeoutMs, maxUnitsPerSku }),
     serde: w.serde,
     mapping: w.mapping<OrdersCommand, OrderEventDraft>(),
     topics,

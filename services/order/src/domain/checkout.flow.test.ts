@@ -18,7 +18,7 @@ import type {
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { createOrderDecider, type OrderState } from './order.decider.ts';
-import { ADDRESS, LINES, PAYMENT_TIMEOUT_MS, RESERVATION_TTL_MS, T0 } from './order.fixtures.ts';
+import { ADDRESS, LINES, ORDER_DECIDER_CONFIG, PAYMENT_TIMEOUT_MS, RESERVATION_TTL_MS, T0 } from './order.fixtures.ts';
 import { paymentIdFor } from './order.ids.ts';
 import { react, type SagaCommand, type SagaContext, translate } from './order.saga.ts';
 
@@ -27,7 +27,7 @@ type StampedEvent = { type: string; value: EventEnvelope & Record<string, unknow
 type AnyDecider = Decider<any, any, any>;
 
 const EVENT_ID_NAMESPACE = '0e5a4c1b-7d2f-4a8e-b3c6-9f1d2e4a6b80';
-const orderDecider = createOrderDecider({ paymentTimeoutMs: PAYMENT_TIMEOUT_MS });
+const orderDecider = createOrderDecider(ORDER_DECIDER_CONFIG);
 const deciders: Record<SagaContext, AnyDecider> = {
   orders: orderDecider,
   inventory: stockItemDecider,

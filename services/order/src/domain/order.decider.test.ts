@@ -6,6 +6,8 @@ import {
   eur,
   history,
   LINES,
+  MAX_UNITS_PER_SKU,
+  ORDER_DECIDER_CONFIG,
   orderCommand,
   PAYMENT,
   PAYMENT_TIMEOUT_MS,
@@ -13,7 +15,7 @@ import {
   T0,
 } from './order.fixtures.ts';
 
-const decider = createOrderDecider({ paymentTimeoutMs: PAYMENT_TIMEOUT_MS });
+const decider = createOrderDecider(ORDER_DECIDER_CONFIG);
 const order = (events: OrderEventDraft[] = []) => given(decider, events);
 
 const { placed, lineReserved, lineRejected, paymentRequested, paid, confirmed, shipped, delivered } = drafts;
@@ -76,6 +78,22 @@ describe('PlaceOrder', () => {
     order()
       .when(placeOrder([{ ...LINES[0]!, unitPrice: eur(0) }]))
       .thenRejects('invalid_price');
+  });
+
+  it('rejects a SKU repeated over several lines (the cap counts the units of a SKU together)', () => {
+    order()
+      .when(placeOrder([LINES[0]!, LINES[1]!, { ...LINES[0]!, quantity: 1 }]))
+      .thenRejects('duplicate_sku', /line 2 repeats SKU-A \(line 0\)/);
+  });
+
+  it('accepts up to the units-per-SKU cap and rejects a line above it', () => {
+    const atCap = [{ ...LINES[0]!, quantity: MAX_UNITS_PER_SKU }];
+    order()
+      .when(placeOrder(atCap))
+      .then([{ ...placed, value: { ...placed.value, lines: atCap, total: eur(MAX_UNITS_PER_SKU * 1500) } }]);
+    order()
+      .when(placeOrder([LINES[1]!, { ...LINES[0]!, quantity: MAX_UNITS_PER_SKU + 1 }]))
+      .thenRejects('quantity_limit_exceeded', /line 1 \(SKU-A\): 11 units; .* at most 10/);
   });
 });
 

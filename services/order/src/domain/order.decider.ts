@@ -36,6 +36,11 @@ export type OrderEventDraft = EventDraft<OrdersEventName>;
 export interface OrderDeciderConfig {
   /** How long after every line is reserved the payment may take before the order is cancelled (ms). */
   paymentTimeoutMs: number;
+  /**
+   * Most units of one SKU an order may hold. The gateway merges repeated SKUs and checks this before sending; the
+   * decider checks again (defense in depth) so that no client of the commands topic can hoard a SKU's stock.
+   */
+  maxUnitsPerSku: number;
 }
 
 export type OrderStatus =
@@ -85,13 +90,27 @@ const isPositiveInt = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
 
 type Command<N extends OrdersCommand['type']> = RecordTypes[N];
 
-function placeOrder(command: Command<'streamshop.orders.PlaceOrder'>): OrderEventDraft[] | Rejection {
+function placeOrder(
+  command: Command<'streamshop.orders.PlaceOrder'>,
+  config: OrderDeciderConfig,
+): OrderEventDraft[] | Rejection {
   const { customerId, lines, shippingAddress, currency, paymentProvider } = command;
   if (lines.length === 0) return reject('empty_order', 'an order needs at least one line');
+  const lineOfSku = new Map<string, number>();
   let total = 0;
   for (const [i, { quantity, unitPrice, sku }] of lines.entries()) {
+    // One line per SKU: the stock item reserves per (order, line), so repeated lines would multiply the cap below.
+    const first = lineOfSku.get(sku);
+    if (first !== undefined) return reject('duplicate_sku', `line ${i} repeats ${sku} (line ${first}): merge them`);
+    lineOfSku.set(sku, i);
     if (!isPositiveInt(quantity))
       return reject('invalid_quantity', `line ${i} (${sku}): quantity ${quantity} is not ≥ 1`);
+    if (quantity > config.maxUnitsPerSku) {
+      return reject(
+        'quantity_limit_exceeded',
+        `line ${i} (${sku}): ${quantity} units; an order may hold at most ${config.maxUnitsPerSku} of one SKU`,
+      );
+    }
     if (unitPrice.currency !== currency) {
       return reject(
         'currency_mismatch',
@@ -347,14 +366,17 @@ function evolve(state: OrderState, event: OrderEventDraft): OrderState {
   return state.status === 'none' ? state : evolveOrder(state, event);
 }
 
-/** The Order decider; `config` carries the payment timeout (the deadline is decided with the payment request). */
+/**
+ * The Order decider; `config` carries the payment timeout (the deadline is decided with the payment request) and the
+ * units-per-SKU cap (checked at placement).
+ */
 export function createOrderDecider(config: OrderDeciderConfig): Decider<OrdersCommand, OrderEventDraft, OrderState> {
   return {
     initialState: { status: 'none' },
     evolve,
     decide(command, state) {
       if (state.status !== 'none') return decideOn(command, state, config);
-      if (command.type === 'streamshop.orders.PlaceOrder') return placeOrder(command.value);
+      if (command.type === 'streamshop.orders.PlaceOrder') return placeOrder(command.value, config);
       return reject('order_not_found', `order ${command.value.aggregateId} does not exist`);
     },
   };

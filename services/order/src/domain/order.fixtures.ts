@@ -17,6 +17,9 @@ export const PAYMENT = paymentIdFor(ORDER);
 export const T0 = 1_700_000_000_000;
 export const PAYMENT_TIMEOUT_MS = 30 * 60_000;
 export const RESERVATION_TTL_MS = 60 * 60_000;
+export const MAX_UNITS_PER_SKU = 10;
+/** The Order decider's configuration in every order test. */
+export const ORDER_DECIDER_CONFIG = { paymentTimeoutMs: PAYMENT_TIMEOUT_MS, maxUnitsPerSku: MAX_UNITS_PER_SKU };
 
 export const eur = (amount: number) => ({ amount, currency: 'EUR' });
 

@@ -3,11 +3,20 @@ import type { EventEnvelope, InventoryEvent, OrdersEvent, PaymentsEvent } from '
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { createOrderDecider, type OrderEventDraft } from './order.decider.ts';
-import { drafts, eur, history, ORDER, PAYMENT, PAYMENT_TIMEOUT_MS, RESERVATION_TTL_MS, T0 } from './order.fixtures.ts';
+import {
+  drafts,
+  eur,
+  history,
+  ORDER,
+  ORDER_DECIDER_CONFIG,
+  PAYMENT,
+  RESERVATION_TTL_MS,
+  T0,
+} from './order.fixtures.ts';
 import { sagaCommandId } from './order.ids.ts';
 import { react, type SagaCommand, translate } from './order.saga.ts';
 
-const decider = createOrderDecider({ paymentTimeoutMs: PAYMENT_TIMEOUT_MS });
+const decider = createOrderDecider(ORDER_DECIDER_CONFIG);
 const config = { reservationTtlMs: RESERVATION_TTL_MS };
 const AT = T0 + 1_000;
 
