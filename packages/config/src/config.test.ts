@@ -63,14 +63,14 @@ describe('loadConfig', () => {
 
   it('defaults the order timers and reads them in milliseconds', () => {
     const d = loadConfig({});
-    expect(d.orders).toEqual({ paymentTimeoutMs: 30 * 60_000, reservationTtlMs: 60 * 60_000 });
+    expect(d.orders).toMatchObject({ paymentTimeoutMs: 30 * 60_000, reservationTtlMs: 60 * 60_000 });
     expect(d.timers.intervalMs).toBe(5_000);
     const c = loadConfig({
       ORDER_PAYMENT_TIMEOUT_MS: '1500',
       ORDER_RESERVATION_TTL_MS: '60000',
       TIMER_INTERVAL_MS: '200',
     });
-    expect(c.orders).toEqual({ paymentTimeoutMs: 1500, reservationTtlMs: 60_000 });
+    expect(c.orders).toMatchObject({ paymentTimeoutMs: 1500, reservationTtlMs: 60_000 });
     expect(c.timers.intervalMs).toBe(200);
     expect(() => loadConfig({ TIMER_INTERVAL_MS: '0' })).toThrow(
       /TIMER_INTERVAL_MS="0": expected a duration of at least 1 ms/,

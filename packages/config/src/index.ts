@@ -60,11 +60,33 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''], { error: 'expected true or false' })
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+/**
+ * The local stack's stand-ins for real credentials: public values, known to anyone who reads this repository. They
+ * are the defaults so that dev mode works out of the box, and `requireProductionSecrets` refuses them outside it.
+ */
+export const LOCAL_STACK_SECRETS = {
+  stripeSecretKey: 'sk_test_streamshop',
+  stripeWebhookSecret: 'whsec_streamshop_local',
+  paypalClientId: 'streamshop-sandbox',
+  paypalClientSecret: 'streamshop-sandbox-secret',
+  paypalWebhookId: 'WH-STREAMSHOP-SANDBOX',
+} as const;
+
+/** Hosts that only this machine can reach: the only listeners dev mode accepts. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 /** The variables we read, with their defaults. Unknown variables are ignored. */
 const EnvSchema = z.object({
   STREAMSHOP_ENV: z
     .enum(['development', 'test', 'production'], { error: 'expected development, test or production' })
     .default('development'),
+  STREAMSHOP_DEV_MODE: bool.optional(),
   STREAMSHOP_STACK: z.enum(['native', 'docker'], { error: 'expected native or docker' }).default('native'),
   STREAMSHOP_STACK_DIR: z.string().min(1).optional(),
   STREAMSHOP_LOG_LEVEL: z
@@ -112,20 +134,20 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, { error: 'expected a Stripe secret key (sk_test_…)' })
-    .default('sk_test_streamshop'),
+    .default(LOCAL_STACK_SECRETS.stripeSecretKey),
   PAYPAL_API_BASE: urlWith(['http:', 'https:'], 'https://api-m.sandbox.paypal.com').optional(),
   PAYPAL_CLIENT_ID: z
     .string()
     .min(1, { error: 'expected the PayPal REST app client id' })
-    .default('streamshop-sandbox'),
+    .default(LOCAL_STACK_SECRETS.paypalClientId),
   PAYPAL_CLIENT_SECRET: z
     .string()
     .min(1, { error: 'expected the PayPal REST app secret' })
-    .default('streamshop-sandbox-secret'),
+    .default(LOCAL_STACK_SECRETS.paypalClientSecret),
   PAYPAL_WEBHOOK_ID: z
     .string()
     .regex(/^[A-Za-z0-9-]+$/, { error: 'expected the PayPal webhook id (e.g. 1JE4291016473214C)' })
-    .default('WH-STREAMSHOP-SANDBOX'),
+    .default(LOCAL_STACK_SECRETS.paypalWebhookId),
   STRIPE_PUBLISHABLE_KEY: z
     .string()
     .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, { error: 'expected a Stripe publishable key (pk_test_…)' })
@@ -133,7 +155,7 @@ const EnvSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z
     .string()
     .regex(/^whsec_[A-Za-z0-9_]+$/, { error: 'expected a Stripe webhook signing secret (whsec_…)' })
-    .default('whsec_streamshop_local'),
+    .default(LOCAL_STACK_SECRETS.stripeWebhookSecret),
   GATEWAY_PORT: port(18080),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_STATIC_DIR: z.string().min(1).optional(),
@@ -149,6 +171,12 @@ const EnvSchema = z.object({
       error: 'expected a comma-separated list of origins (e.g. http://localhost:5173,https://shop.example.com)',
     })
     .optional(),
+  GATEWAY_TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: 'expected a number of proxy hops' })
+    .int({ error: 'expected a whole number of proxy hops' })
+    .min(0, { error: 'expected 0 (no proxy) or more' })
+    .max(10, { error: 'expected at most 10 proxy hops' })
+    .default(0),
   GATEWAY_COMMAND_TIMEOUT_MS: millis(5_000),
   GATEWAY_BODY_LIMIT_BYTES: z.coerce
     .number({ error: 'expected a size in bytes' })
@@ -189,6 +217,12 @@ const EnvSchema = z.object({
 
 export interface Config {
   env: 'development' | 'test' | 'production';
+  /**
+   * Dev sign-in and test-mode payments (STREAMSHOP_DEV_MODE=1): set by `streamshop up` and the test stack, never by
+   * default, refused in production and on a listener other machines can reach. Off, every process refuses the local
+   * stack's stand-in secrets (`requireProductionSecrets`).
+   */
+  devMode: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   stack: {
     mode: 'native' | 'docker';
@@ -224,6 +258,11 @@ export interface Config {
     staticDir: string | undefined;
     /** Origins allowed by CORS; default: the Vite dev server's outside production, none in production. */
     corsOrigins: string[];
+    /**
+     * How many reverse proxies in front of the gateway append to X-Forwarded-For: the client address (rate-limit key,
+     * logs) is taken that many hops from the right. 0 trusts none: the socket's peer is the client.
+     */
+    trustedProxyHops: number;
     /** How long a command waits for its reply before the gateway answers 202 pending. */
     commandTimeoutMs: number;
     bodyLimitBytes: number;
@@ -254,18 +293,52 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: { variable: string; message: string; value: string | undefined }[]) {
-    super(
-      `Invalid configuration:\n${problems
-        .map((p) => `  ${p.variable}=${JSON.stringify(p.value ?? '')}: ${p.message}`)
-        .join('\n')}\nFix the variable(s) above or unset them to use the defaults.`,
-    );
+  constructor(
+    readonly problems: { variable: string; message: string; value: string | undefined }[],
+    message = `Invalid configuration:\n${problems
+      .map((p) => `  ${p.variable}=${JSON.stringify(p.value ?? '')}: ${p.message}`)
+      .join('\n')}\nFix the variable(s) above or unset them to use the defaults.`,
+  ) {
+    super(message);
     this.name = 'ConfigError';
   }
 }
 
+export interface LoadConfigOptions {
+  /**
+   * Dev mode when STREAMSHOP_DEV_MODE is not set. Only the local platform (`streamshop up`) and the test stack ask for
+   * it; an explicit STREAMSHOP_DEV_MODE=0 still wins.
+   */
+  devModeUnlessSet?: boolean;
+}
+
+/** Dev mode's own refusals: production, and a listener other machines can reach. */
+function devModeProblems(env: Record<string, string | undefined>, e: z.infer<typeof EnvSchema>) {
+  const problems: ConfigError['problems'] = [];
+  if (e.STREAMSHOP_ENV === 'production') {
+    problems.push({
+      variable: 'STREAMSHOP_DEV_MODE',
+      value: env.STREAMSHOP_DEV_MODE ?? '1',
+      message:
+        'dev mode (dev sign-in as any user, test-mode payments) is refused with STREAMSHOP_ENV=production; unset STREAMSHOP_DEV_MODE',
+    });
+  }
+  if (!isLoopbackHost(e.GATEWAY_HOST)) {
+    problems.push({
+      variable: 'GATEWAY_HOST',
+      value: e.GATEWAY_HOST,
+      message:
+        'dev mode listens on loopback only (127.0.0.1, ::1 or localhost), since anyone who reaches it can sign in as an admin; set GATEWAY_HOST=127.0.0.1, or unset STREAMSHOP_DEV_MODE and configure real secrets',
+    });
+  }
+  return problems;
+}
+
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: LoadConfigOptions = {},
+): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -276,6 +349,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  const devMode = e.STREAMSHOP_DEV_MODE ?? options.devModeUnlessSet ?? false;
+  if (devMode) {
+    const problems = devModeProblems(env, e);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
   const ports = {
     kafka: e.STREAMSHOP_KAFKA_PORT,
     kafkaController: e.STREAMSHOP_KAFKA_CONTROLLER_PORT,
@@ -287,6 +365,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
   return {
     env: e.STREAMSHOP_ENV,
+    devMode,
     logLevel: e.STREAMSHOP_LOG_LEVEL,
     stack: {
       mode: e.STREAMSHOP_STACK,
@@ -334,6 +413,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.GATEWAY_PORT,
       host: e.GATEWAY_HOST,
       staticDir: e.GATEWAY_STATIC_DIR,
+      trustedProxyHops: e.GATEWAY_TRUSTED_PROXY_HOPS,
       corsOrigins:
         e.GATEWAY_CORS_ORIGINS ??
         (e.STREAMSHOP_ENV === 'production' ? [] : ['http://localhost:5173', 'http://127.0.0.1:5173']),
@@ -361,3 +441,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timers: { intervalMs: e.TIMER_INTERVAL_MS },
   };
 }
+
+export { productionSecretProblems, requireProductionSecrets, type SecretHolder } from './production-secrets.ts';
