@@ -143,6 +143,9 @@ describe('checkout, folded in memory', () => {
     expect(typesAndVersions(commerce.stream('payments', paymentId))).toEqual([['PaymentRequested', 1]]);
     commerce.now += 60_000;
     commerce
+      .send('streamshop.payments.RecordProviderCheckout', paymentId, { provider: 'stripe', providerReference: 'pi_1' })
+      .run();
+    commerce
       .send('streamshop.payments.RecordProviderEvent', paymentId, {
         providerEventId: 'evt_1',
         kind: 'captured',
@@ -168,6 +171,40 @@ describe('checkout, folded in memory', () => {
     expect(typesAndVersions(commerce.stream('orders', 'order-1')).at(-1)).toEqual(['OrderShipped', 7]);
     expect(levelsOf(commerce, 'SKU-A')).toEqual(levels(8, 0));
     expect(levelsOf(commerce, 'SKU-B')).toEqual(levels(4, 0));
+    expect(commerce.rejections).toEqual([]);
+  });
+
+  it('a signed capture of 1 US cent on an unrelated PaymentIntent: the order is not paid, the cent is refunded', () => {
+    const commerce = new InMemoryCommerce();
+    receive(commerce, 'SKU-A', 10);
+    receive(commerce, 'SKU-B', 5);
+    place(commerce, 'order-1').run();
+    const paymentId = paymentIdFor('order-1');
+    commerce
+      .send('streamshop.payments.RecordProviderCheckout', paymentId, { provider: 'stripe', providerReference: 'pi_1' })
+      .run();
+    commerce
+      .send('streamshop.payments.RecordProviderEvent', paymentId, {
+        providerEventId: 'evt_cent',
+        kind: 'captured',
+        providerReference: 'pi_unrelated',
+        amount: { amount: 1, currency: 'USD' },
+        failureReason: null,
+      })
+      .run();
+
+    expect(typesAndVersions(commerce.stream('payments', paymentId)).map(([type]) => type)).toEqual([
+      'PaymentRequested',
+      'PaymentCheckoutStarted',
+      'PaymentMismatchDetected',
+      'PaymentRefundRequested',
+    ]);
+    expect(commerce.stream('payments', paymentId).at(-1)?.value).toMatchObject({
+      providerReference: 'pi_unrelated',
+      amount: { amount: 1, currency: 'USD' },
+      mismatch: true,
+    });
+    expect(commerce.state<OrderState>('orders', 'order-1')).toMatchObject({ status: 'awaiting_payment', paid: 0 });
     expect(commerce.rejections).toEqual([]);
   });
 

@@ -216,6 +216,30 @@ describe('RecordOrderPayment', () => {
     order(cancelledAwaitingPayment).when(recordPayment('failed')).then([]);
   });
 
+  it('rejects a capture of another amount or currency, or of no amount: never paid on a fallback to the total', () => {
+    const capture = (amount: { amount: number; currency: string } | null) =>
+      orderCommand('streamshop.orders.RecordOrderPayment', {
+        paymentId: PAYMENT,
+        outcome: 'captured',
+        amount,
+        providerReference: 'pi_1',
+        reason: null,
+      });
+    order(history.awaitingPayment)
+      .when(capture({ amount: 1, currency: 'USD' }))
+      .thenRejects('payment_amount_mismatch');
+    order(history.awaitingPayment)
+      .when(capture(eur(4999)))
+      .thenRejects('payment_amount_mismatch');
+    order(history.awaitingPayment)
+      .when(capture({ amount: 5000, currency: 'USD' }))
+      .thenRejects('payment_amount_mismatch');
+    order(history.awaitingPayment).when(capture(null)).thenRejects('payment_amount_mismatch');
+    order(cancelledAwaitingPayment)
+      .when(capture(eur(1)))
+      .thenRejects('payment_amount_mismatch');
+  });
+
   it('rejects a payment the order did not request', () => {
     order(history.reserving)
       .when(recordPayment('captured'))

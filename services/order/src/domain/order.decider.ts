@@ -226,7 +226,16 @@ function recordOrderPayment(
     ];
   }
   if (order.paid > 0) return []; // this capture is recorded already
-  const amount = command.amount ?? order.total;
+  // Defense in depth: the Payment decider only reports a capture of exactly the requested amount, but an order is
+  // never paid on a report that names no amount or another one (no fallback to the total).
+  const amount = command.amount;
+  if (amount === null || amount.amount !== order.total.amount || amount.currency !== order.total.currency) {
+    const got = amount === null ? 'no amount' : `${amount.amount} ${amount.currency}`;
+    return reject(
+      'payment_amount_mismatch',
+      `order ${orderId} totals ${order.total.amount} ${order.total.currency}; a capture of ${got} does not pay it`,
+    );
+  }
   const paid: OrderEventDraft = {
     type: 'streamshop.orders.OrderPaid',
     value: { paymentId, amount, providerReference },

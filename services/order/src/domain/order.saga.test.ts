@@ -257,6 +257,25 @@ describe('translate: inventory and payment events → order commands', () => {
     ]);
   });
 
+  it('PaymentMismatchDetected and PaymentCheckoutStarted → nothing: a mismatched capture never pays the order', () => {
+    const mismatch = payments({
+      type: 'streamshop.payments.PaymentMismatchDetected',
+      value: {
+        orderId: ORDER,
+        providerEventId: 'evt_odd',
+        providerReference: 'pi_unrelated',
+        amount: { amount: 1, currency: 'USD' },
+        reason: 'unknown_reference',
+      },
+    });
+    const started = payments({
+      type: 'streamshop.payments.PaymentCheckoutStarted',
+      value: { orderId: ORDER, provider: 'stripe', providerReference: 'pi_1' },
+    });
+    expect(translated(mismatch)).toEqual([]);
+    expect(translated(started)).toEqual([]);
+  });
+
   it('PaymentCaptured → RecordOrderPayment(captured) with amount and provider reference', () => {
     const event = payments({
       type: 'streamshop.payments.PaymentCaptured',

@@ -109,6 +109,10 @@ export function translate(event: InventoryEvent | PaymentsEvent): OrderCommandFr
       });
       break;
     }
+    // A mismatched capture (another reference, amount or currency) never pays the order: the payments context
+    // refunds it itself, and the order keeps waiting for its real payment (or its deadline).
+    case 'streamshop.payments.PaymentMismatchDetected':
+      break;
     // PaymentRefunded needs nothing: the order decided the refund (OrderRefunded) before asking for it.
     // Released, expired and committed reservations, authorizations and refund requests are the other
     // contexts' own bookkeeping; the order already knows what they follow from.

@@ -31,6 +31,12 @@ const requested: PaymentEventDraft = {
   type: 'streamshop.payments.PaymentRequested',
   value: { orderId: ORDER, provider: 'stripe', amount: eur(5000) },
 };
+/** The PaymentIntent created for the payment, recorded before the shopper could pay it. */
+const checkout = (providerReference = 'pi_1'): PaymentEventDraft => ({
+  type: 'streamshop.payments.PaymentCheckoutStarted',
+  value: { orderId: ORDER, provider: 'stripe', providerReference },
+});
+const started = checkout();
 const authorized: PaymentEventDraft = {
   type: 'streamshop.payments.PaymentAuthorized',
   value: { orderId: ORDER, providerEventId: 'evt_auth', providerReference: 'pi_1', amount: eur(5000) },
@@ -47,12 +53,16 @@ const failed: PaymentEventDraft = {
 const providerEvent = (
   kind: ProviderEventKind,
   providerEventId: string,
-  extra: { amount?: { amount: number; currency: string } | null; failureReason?: string | null } = {},
+  extra: {
+    amount?: { amount: number; currency: string } | null;
+    failureReason?: string | null;
+    providerReference?: string;
+  } = {},
 ) =>
   command('streamshop.payments.RecordProviderEvent', {
     providerEventId,
     kind,
-    providerReference: 'pi_1',
+    providerReference: extra.providerReference ?? 'pi_1',
     amount: extra.amount ?? null,
     failureReason: extra.failureReason ?? null,
   });
@@ -84,9 +94,11 @@ describe('RecordProviderEvent', () => {
     payment([requested]).when(providerEvent('authorized', 'evt_auth')).then([authorized]);
   });
 
-  it('records a capture, after authorization or straight away, with the requested amount by default', () => {
-    payment([requested, authorized]).when(providerEvent('captured', 'evt_capt')).then([captured]);
-    payment([requested])
+  it('records a capture of a recorded reference for exactly the requested amount, after authorization or not', () => {
+    payment([requested, started, authorized])
+      .when(providerEvent('captured', 'evt_capt', { amount: eur(5000) }))
+      .then([captured]);
+    payment([requested, started])
       .when(providerEvent('captured', 'evt_capt', { amount: eur(5000) }))
       .then([captured]);
   });
@@ -106,7 +118,9 @@ describe('RecordProviderEvent', () => {
   });
 
   it('records a capture after a failure (the shopper retried)', () => {
-    payment([requested, failed]).when(providerEvent('captured', 'evt_capt')).then([captured]);
+    payment([requested, started, failed])
+      .when(providerEvent('captured', 'evt_capt', { amount: eur(5000) }))
+      .then([captured]);
   });
 
   it('records a refund, of what remains captured by default', () => {
@@ -115,33 +129,37 @@ describe('RecordProviderEvent', () => {
       .then([
         {
           type: 'streamshop.payments.PaymentRefunded',
-          value: { orderId: ORDER, providerEventId: 'evt_ref', amount: eur(1500) },
+          value: { orderId: ORDER, providerEventId: 'evt_ref', amount: eur(1500), mismatch: false },
         },
       ]);
     const partly: PaymentEventDraft = {
       type: 'streamshop.payments.PaymentRefunded',
-      value: { orderId: ORDER, providerEventId: 'evt_ref', amount: eur(1500) },
+      value: { orderId: ORDER, providerEventId: 'evt_ref', amount: eur(1500), mismatch: false },
     };
     payment([requested, captured, partly])
       .when(providerEvent('refunded', 'evt_ref2'))
       .then([
         {
           type: 'streamshop.payments.PaymentRefunded',
-          value: { orderId: ORDER, providerEventId: 'evt_ref2', amount: eur(3500) },
+          value: { orderId: ORDER, providerEventId: 'evt_ref2', amount: eur(3500), mismatch: false },
         },
       ]);
   });
 
   it('deduplicates by provider event id: a repeat yields no events, not a rejection', () => {
     payment([requested, authorized]).when(providerEvent('authorized', 'evt_auth')).then([]);
-    payment([requested, captured]).when(providerEvent('captured', 'evt_capt')).then([]);
-    payment([requested, failed]).when(providerEvent('captured', 'evt_fail')).then([]);
+    payment([requested, started, captured])
+      .when(providerEvent('captured', 'evt_capt', { amount: eur(5000) }))
+      .then([]);
+    payment([requested, started, failed])
+      .when(providerEvent('captured', 'evt_fail', { amount: eur(5000) }))
+      .then([]);
     payment([
       requested,
       captured,
       {
         type: 'streamshop.payments.PaymentRefunded',
-        value: { orderId: ORDER, providerEventId: 'evt_ref', amount: eur(100) },
+        value: { orderId: ORDER, providerEventId: 'evt_ref', amount: eur(100), mismatch: false },
       },
     ])
       .when(providerEvent('refunded', 'evt_ref', { amount: eur(100) }))
@@ -151,7 +169,9 @@ describe('RecordProviderEvent', () => {
   it('records nothing for a report that arrives after a later state', () => {
     payment([requested, captured]).when(providerEvent('authorized', 'evt_auth_late')).then([]);
     payment([requested, captured]).when(providerEvent('failed', 'evt_fail_late')).then([]);
-    payment([requested, captured]).when(providerEvent('captured', 'evt_capt_2')).then([]);
+    payment([requested, started, captured])
+      .when(providerEvent('captured', 'evt_capt_2', { amount: eur(5000) }))
+      .then([]);
     payment([requested, failed]).when(providerEvent('failed', 'evt_fail_2')).then([]);
   });
 
@@ -161,6 +181,130 @@ describe('RecordProviderEvent', () => {
 
   it('rejects an unknown payment', () => {
     payment().when(providerEvent('captured', 'evt_capt')).thenRejects('payment_not_found');
+  });
+});
+
+describe('RecordProviderCheckout', () => {
+  const record = (providerReference: string, provider: 'stripe' | 'paypal' = 'stripe') =>
+    command('streamshop.payments.RecordProviderCheckout', { provider, providerReference });
+
+  it('records each provider object of the payment once (PayPal orders over retries: the set)', () => {
+    payment([requested]).when(record('pi_1')).then([started]);
+    payment([requested, started]).when(record('pi_1')).then([]);
+    payment([requested, started])
+      .when(record('pi_2'))
+      .then([checkout('pi_2')]);
+  });
+
+  it('rejects another provider, an empty reference, an unknown payment', () => {
+    payment([requested]).when(record('PAYPAL-1', 'paypal')).thenRejects('provider_mismatch');
+    payment([requested]).when(record(' ')).thenRejects('invalid_reference');
+    payment().when(record('pi_1')).thenRejects('payment_not_found');
+  });
+});
+
+describe('a capture that is not the payment’s: a mismatch, refunded, never captured', () => {
+  const usd = (amount: number) => ({ amount, currency: 'USD' });
+  const detected = (
+    reason: 'unknown_reference' | 'amount_mismatch' | 'currency_mismatch' | 'duplicate_capture',
+    amount: { amount: number; currency: string } | null,
+    providerReference = 'pi_1',
+    providerEventId = 'evt_odd',
+  ): PaymentEventDraft => ({
+    type: 'streamshop.payments.PaymentMismatchDetected',
+    value: { orderId: ORDER, providerEventId, providerReference, amount, reason },
+  });
+  const mismatchRefund = (
+    amount: { amount: number; currency: string },
+    providerReference = 'pi_1',
+  ): PaymentEventDraft => ({
+    type: 'streamshop.payments.PaymentRefundRequested',
+    value: {
+      orderId: ORDER,
+      amount,
+      reason: 'payment_mismatch',
+      provider: 'stripe',
+      providerReference,
+      mismatch: true,
+    },
+  });
+  const odd = (amount: { amount: number; currency: string } | null, providerReference = 'pi_1') =>
+    providerEvent('captured', 'evt_odd', { amount, providerReference });
+
+  it('unknown reference: 1 US cent on an unrelated PaymentIntent', () => {
+    payment([requested, started])
+      .when(odd(usd(1), 'pi_unrelated'))
+      .then([detected('unknown_reference', usd(1), 'pi_unrelated'), mismatchRefund(usd(1), 'pi_unrelated')]);
+    // No reference recorded yet at all (the PaymentIntent's creation not recorded): nothing can match.
+    payment([requested])
+      .when(odd(eur(5000)))
+      .then([detected('unknown_reference', eur(5000)), mismatchRefund(eur(5000))]);
+  });
+
+  it('wrong amount on the recorded reference, or no amount at all (nothing known to refund)', () => {
+    payment([requested, started])
+      .when(odd(eur(4999)))
+      .then([detected('amount_mismatch', eur(4999)), mismatchRefund(eur(4999))]);
+    payment([requested, started])
+      .when(odd(null))
+      .then([detected('amount_mismatch', null)]);
+  });
+
+  it('wrong currency on the recorded reference', () => {
+    payment([requested, started])
+      .when(odd(usd(5000)))
+      .then([detected('currency_mismatch', usd(5000)), mismatchRefund(usd(5000))]);
+  });
+
+  it('a second capture on another recorded reference, once paid: money taken twice', () => {
+    payment([requested, started, checkout('pi_2'), captured])
+      .when(odd(eur(5000), 'pi_2'))
+      .then([detected('duplicate_capture', eur(5000), 'pi_2'), mismatchRefund(eur(5000), 'pi_2')]);
+  });
+
+  it('a duplicate report of a mismatch is a no-op, and the right capture is still recorded after it', () => {
+    const after = [requested, started, detected('amount_mismatch', eur(1)), mismatchRefund(eur(1))];
+    payment(after)
+      .when(odd(eur(1)))
+      .then([]);
+    payment(after)
+      .when(providerEvent('captured', 'evt_capt', { amount: eur(5000) }))
+      .then([captured]);
+  });
+
+  it('the mismatch refund is recorded apart: it neither needs a capture nor uses up the real one', () => {
+    const unknown = [
+      requested,
+      started,
+      detected('unknown_reference', usd(1), 'pi_unrelated'),
+      mismatchRefund(usd(1), 'pi_unrelated'),
+    ];
+    const refundedMismatch: PaymentEventDraft = {
+      type: 'streamshop.payments.PaymentRefunded',
+      value: { orderId: ORDER, providerEventId: 're_odd', amount: usd(1), mismatch: true },
+    };
+    payment(unknown)
+      .when(providerEvent('refunded', 're_odd', { amount: usd(1), providerReference: 'pi_unrelated' }))
+      .then([refundedMismatch]);
+    payment([...unknown, refundedMismatch, captured])
+      .when(command('streamshop.payments.RefundPayment', { amount: eur(5000), reason: 'order_cancelled' }))
+      .then([
+        {
+          type: 'streamshop.payments.PaymentRefundRequested',
+          value: {
+            orderId: ORDER,
+            amount: eur(5000),
+            reason: 'order_cancelled',
+            provider: 'stripe',
+            providerReference: 'pi_1',
+            mismatch: false,
+          },
+        },
+      ]);
+    // … and the real refunds stay capped at captured minus refunded.
+    payment([requested, started, detected('amount_mismatch', eur(100)), mismatchRefund(eur(100)), captured])
+      .when(command('streamshop.payments.RefundPayment', { amount: eur(5001), reason: 'order_cancelled' }))
+      .thenRejects('refund_exceeds_captured');
   });
 });
 
@@ -175,6 +319,7 @@ describe('RefundPayment', () => {
       reason: 'order_cancelled',
       provider: 'stripe',
       providerReference: 'pi_1',
+      mismatch: false,
     },
   });
 
@@ -194,6 +339,7 @@ describe('RefundPayment', () => {
             reason: 'order_cancelled',
             provider: 'stripe',
             providerReference: 'pi_from_the_webhook',
+            mismatch: false,
           },
         },
       ]);
@@ -220,7 +366,7 @@ describe('RefundPayment', () => {
       captured,
       {
         type: 'streamshop.payments.PaymentRefunded',
-        value: { orderId: ORDER, providerEventId: 'evt_dashboard', amount: eur(4000) },
+        value: { orderId: ORDER, providerEventId: 'evt_dashboard', amount: eur(4000), mismatch: false },
       },
     ])
       .when(refund(eur(1001)))

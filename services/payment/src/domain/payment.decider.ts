@@ -7,14 +7,23 @@
  * after a later state (authorized after captured, failed after captured) is recorded as nothing rather than
  * rejected; a capture after a failure is recorded, since the shopper may retry the same payment.
  *
+ * A capture pays the order only when it is the one this payment asked for: it names a provider object recorded for
+ * the payment (RecordProviderCheckout → PaymentCheckoutStarted, written before the shopper can pay it) and exactly
+ * the requested amount and currency. A webhook is signed by the provider, not by the shopper, but it reports
+ * whatever was paid on our account: a PaymentIntent for 1 cent created elsewhere is as well signed as ours. Any
+ * other capture is PaymentMismatchDetected, which never confirms the order, and its money is given back at once
+ * (PaymentRefundRequested with `mismatch`, against the reference and amount the provider reported).
+ *
  * Refunds are asked (RefundPayment → PaymentRefundRequested, for the adapter to call the provider) and then
  * confirmed by the provider (RecordProviderEvent refunded → PaymentRefunded). What is asked never exceeds what
- * was captured.
+ * was captured. Mismatch refunds are counted apart (mismatchRefundRequested / mismatchRefunded): they give back
+ * money that was never the payment's, so they neither use up nor extend what may be refunded of the real capture.
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
 import type {
   EventDraft,
   Money,
+  PaymentMismatchReason,
   PaymentProvider,
   PaymentsCommand,
   PaymentsEventName,
@@ -44,6 +53,16 @@ export type PaymentState =
        * what a refund is asked against. Optional: snapshots taken before it existed lack it.
        */
       providerReference?: string | null;
+      /**
+       * Every provider object recorded for the payment (PaymentCheckoutStarted): a capture must name one. Optional:
+       * snapshots taken before it existed lack it (then no capture matches until one is recorded).
+       */
+      references?: readonly string[];
+      /** References whose capture was a mismatch: a refund reported on them gives back mismatched money. */
+      mismatchReferences?: readonly string[];
+      /** Minor units of mismatched captures asked to refund, and confirmed refunded. */
+      mismatchRefundRequested?: number;
+      mismatchRefunded?: number;
     };
 
 /** Failure code when the provider reports a failure without one. */
@@ -61,26 +80,112 @@ function amountProblem(amount: Money): string | null {
 
 type Payment = Exclude<PaymentState, { status: 'none' }>;
 type RecordProviderEvent = RecordTypes['streamshop.payments.RecordProviderEvent'];
+type RecordProviderCheckout = RecordTypes['streamshop.payments.RecordProviderCheckout'];
+
+/** Reason given with the automatic refund of a mismatched capture. */
+export const MISMATCH_REFUND_REASON = 'payment_mismatch';
+
+function recordProviderCheckout(command: RecordProviderCheckout, state: Payment): PaymentEventDraft[] | Rejection {
+  const { aggregateId: id, provider, providerReference } = command;
+  if (provider !== state.provider) {
+    return reject('provider_mismatch', `payment ${id} is paid with ${state.provider}, not ${provider}`);
+  }
+  if (providerReference.trim() === '') return reject('invalid_reference', 'the provider reference is empty');
+  if ((state.references ?? []).includes(providerReference)) return [];
+  return [
+    {
+      type: 'streamshop.payments.PaymentCheckoutStarted',
+      value: { orderId: state.orderId, provider, providerReference },
+    },
+  ];
+}
+
+/** Why a reported capture is not this payment's, or null when it is (a recorded reference, the exact amount). */
+function mismatchOf(command: RecordProviderEvent, state: Payment): PaymentMismatchReason | null {
+  const { providerReference, amount } = command;
+  if (!(state.references ?? []).includes(providerReference)) return 'unknown_reference';
+  if (amount === null || amount.currency !== state.amount.currency) {
+    return amount === null ? 'amount_mismatch' : 'currency_mismatch';
+  }
+  if (amount.amount !== state.amount.amount) return 'amount_mismatch';
+  if (state.status === 'captured' && providerReference !== state.providerReference) return 'duplicate_capture';
+  return null;
+}
+
+/** PaymentMismatchDetected, and the refund of what the provider reports captured (when it reports an amount). */
+function mismatch(command: RecordProviderEvent, state: Payment, reason: PaymentMismatchReason): PaymentEventDraft[] {
+  const { providerEventId, providerReference, amount } = command;
+  const detected: PaymentEventDraft = {
+    type: 'streamshop.payments.PaymentMismatchDetected',
+    value: { orderId: state.orderId, providerEventId, providerReference, amount, reason },
+  };
+  if (amount === null || amountProblem(amount) !== null) return [detected];
+  return [
+    detected,
+    {
+      type: 'streamshop.payments.PaymentRefundRequested',
+      value: {
+        orderId: state.orderId,
+        amount,
+        reason: MISMATCH_REFUND_REASON,
+        provider: state.provider,
+        providerReference,
+        mismatch: true,
+      },
+    },
+  ];
+}
+
+function recordCapture(command: RecordProviderEvent, state: Payment): PaymentEventDraft[] {
+  const { providerEventId, providerReference } = command;
+  // The same capture reported again under another event id: nothing to add.
+  if (state.status === 'captured' && providerReference === state.providerReference) return [];
+  const reason = mismatchOf(command, state);
+  if (reason) return mismatch(command, state, reason);
+  return [
+    {
+      type: 'streamshop.payments.PaymentCaptured',
+      value: { orderId: state.orderId, providerEventId, providerReference, amount: state.amount },
+    },
+  ];
+}
+
+function recordRefund(command: RecordProviderEvent, state: Payment): PaymentEventDraft[] | Rejection {
+  const { orderId, status } = state;
+  const { providerEventId, providerReference } = command;
+  if ((state.mismatchReferences ?? []).includes(providerReference)) {
+    const amount = command.amount ?? { amount: state.mismatchRefundRequested ?? 0, currency: state.amount.currency };
+    return [
+      { type: 'streamshop.payments.PaymentRefunded', value: { orderId, providerEventId, amount, mismatch: true } },
+    ];
+  }
+  if (status !== 'captured') {
+    return reject('payment_not_captured', `payment ${command.aggregateId} is ${status}; nothing to refund`);
+  }
+  const refunded = command.amount ?? { amount: state.captured - state.refunded, currency: state.amount.currency };
+  return [
+    {
+      type: 'streamshop.payments.PaymentRefunded',
+      value: { orderId, providerEventId, amount: refunded, mismatch: false },
+    },
+  ];
+}
 
 function recordProviderEvent(command: RecordProviderEvent, state: Payment): PaymentEventDraft[] | Rejection {
   const { providerEventId, providerReference, kind } = command;
   const { orderId, status } = state;
   if (state.providerEventIds.includes(providerEventId)) return [];
-  const amount = command.amount ?? state.amount;
   switch (kind) {
     case 'authorized':
       if (status !== 'requested') return []; // reported after a later state: nothing to add
       return [
         {
           type: 'streamshop.payments.PaymentAuthorized',
-          value: { orderId, providerEventId, providerReference, amount },
+          value: { orderId, providerEventId, providerReference, amount: command.amount ?? state.amount },
         },
       ];
     case 'captured':
-      if (status === 'captured') return [];
-      return [
-        { type: 'streamshop.payments.PaymentCaptured', value: { orderId, providerEventId, providerReference, amount } },
-      ];
+      return recordCapture(command, state);
     case 'failed':
       if (status === 'captured' || status === 'failed') return [];
       return [
@@ -89,13 +194,8 @@ function recordProviderEvent(command: RecordProviderEvent, state: Payment): Paym
           value: { orderId, providerEventId, reason: command.failureReason ?? DEFAULT_FAILURE_REASON },
         },
       ];
-    case 'refunded': {
-      if (status !== 'captured') {
-        return reject('payment_not_captured', `payment ${command.aggregateId} is ${status}; nothing to refund`);
-      }
-      const refunded = command.amount ?? { amount: state.captured - state.refunded, currency: state.amount.currency };
-      return [{ type: 'streamshop.payments.PaymentRefunded', value: { orderId, providerEventId, amount: refunded } }];
-    }
+    case 'refunded':
+      return recordRefund(command, state);
   }
 }
 
@@ -112,6 +212,9 @@ function decide(command: PaymentsCommand, state: PaymentState): PaymentEventDraf
     case 'streamshop.payments.RecordProviderEvent':
       if (state.status === 'none') return reject('payment_not_found', `payment ${id} does not exist`);
       return recordProviderEvent(command.value, state);
+    case 'streamshop.payments.RecordProviderCheckout':
+      if (state.status === 'none') return reject('payment_not_found', `payment ${id} does not exist`);
+      return recordProviderCheckout(command.value, state);
     case 'streamshop.payments.RefundPayment': {
       const { amount, reason } = command.value;
       if (state.status === 'none') return reject('payment_not_found', `payment ${id} does not exist`);
@@ -138,6 +241,7 @@ function decide(command: PaymentsCommand, state: PaymentState): PaymentEventDraf
             reason,
             provider: state.provider,
             providerReference: state.providerReference ?? null,
+            mismatch: false,
           },
         },
       ];
@@ -162,6 +266,10 @@ function evolve(state: PaymentState, event: PaymentEventDraft): PaymentState {
       refunded: 0,
       providerEventIds: [],
       providerReference: null,
+      references: [],
+      mismatchReferences: [],
+      mismatchRefundRequested: 0,
+      mismatchRefunded: 0,
     };
   }
   if (state.status === 'none') return state;
@@ -184,12 +292,30 @@ function evolve(state: PaymentState, event: PaymentEventDraft): PaymentState {
     case 'streamshop.payments.PaymentFailed':
       return { ...state, status: 'failed', providerEventIds: seen(state, event.value.providerEventId) };
     case 'streamshop.payments.PaymentRefundRequested':
+      if (event.value.mismatch) {
+        return { ...state, mismatchRefundRequested: (state.mismatchRefundRequested ?? 0) + event.value.amount.amount };
+      }
       return { ...state, refundRequested: state.refundRequested + event.value.amount.amount };
     case 'streamshop.payments.PaymentRefunded':
+      if (event.value.mismatch) {
+        return {
+          ...state,
+          mismatchRefunded: (state.mismatchRefunded ?? 0) + event.value.amount.amount,
+          providerEventIds: seen(state, event.value.providerEventId),
+        };
+      }
       return {
         ...state,
         refunded: state.refunded + event.value.amount.amount,
         providerEventIds: seen(state, event.value.providerEventId),
+      };
+    case 'streamshop.payments.PaymentCheckoutStarted':
+      return { ...state, references: [...(state.references ?? []), event.value.providerReference] };
+    case 'streamshop.payments.PaymentMismatchDetected':
+      return {
+        ...state,
+        providerEventIds: seen(state, event.value.providerEventId),
+        mismatchReferences: [...(state.mismatchReferences ?? []), event.value.providerReference],
       };
   }
 }
