@@ -5,6 +5,8 @@
  */
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+/** A 409 means another writer created the rule first; one more PUT updates it, a few cover a burst of writers. */
+const SET_COMPATIBILITY_ATTEMPTS = 5;
 
 export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL' | 'NONE';
 
@@ -40,11 +42,13 @@ export class RegistryAdmin {
 
   private async ok(method: string, path: string, body?: unknown): Promise<unknown> {
     const { status, json } = await this.call(method, path, body);
-    if (status >= 300) {
-      const message = (json as { message?: string } | undefined)?.message ?? JSON.stringify(json);
-      throw new RegistryError(`${method} ${this.base}${path} answered ${status}: ${message}`, status);
-    }
+    if (status >= 300) this.fail(method, path, status, json);
     return json;
+  }
+
+  private fail(method: string, path: string, status: number, json: unknown): never {
+    const message = (json as { message?: string } | undefined)?.message ?? JSON.stringify(json);
+    throw new RegistryError(`${method} ${this.base}${path} answered ${status}: ${message}`, status);
   }
 
   /** True when the registry answers; the check script skips the registry comparison otherwise. */
@@ -56,9 +60,19 @@ export class RegistryAdmin {
     }
   }
 
-  /** `PUT /config/{subject}`: set the compatibility level enforced when registering new versions. */
+  /**
+   * `PUT /config/{subject}`: set the compatibility level enforced when registering new versions. Idempotent under
+   * concurrency: Apicurio creates a subject's compatibility rule on the first PUT and answers a PUT that races it
+   * (every service registering the reply subject at the same start) with 409 "A rule named 'COMPATIBILITY' already
+   * exists". The rule exists by then, so the same PUT again updates it; the last writer wins, as without a race.
+   */
   async setCompatibility(subject: string, compatibility: Compatibility): Promise<void> {
-    await this.ok('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility });
+    const path = `/config/${encodeURIComponent(subject)}`;
+    for (let attempt = 1; ; attempt++) {
+      const { status, json } = await this.call('PUT', path, { compatibility });
+      if (status < 300) return;
+      if (status !== 409 || attempt === SET_COMPATIBILITY_ATTEMPTS) this.fail('PUT', path, status, json);
+    }
   }
 
   /**
