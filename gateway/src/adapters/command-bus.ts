@@ -2,10 +2,12 @@
  * Sends commands to their context's `.commands` topic as Avro (Confluent wire format), keyed by aggregate id so a
  * command lands on the partition of its aggregate's single writer. The producer is idempotent with acks=all: a send
  * resolves only once every in-sync replica has the record, which is what lets a webhook answer 2xx ("durably on
- * Kafka") and lets a retried send never write the record twice.
+ * Kafka") and lets a retried send never write the record twice. Verified webhooks go to the inbox
+ * (commerce.webhooks) through the same producer, before the command they became (see routes/webhooks.routes.ts).
  */
 import type { AvroSerde, Context, RecordName, RecordTypes } from '@streamshop/schemas';
 import { topicName } from '@streamshop/schemas/topics';
+import type { WebhookReceived } from '@streamshop/schemas/types';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 
 /** Commands the gateway sends: an orders, payments or users command record and its value (envelope included). */
@@ -21,6 +23,8 @@ export interface CommandBus {
   stop(): Promise<void>;
   /** Resolves when the record is acknowledged by all in-sync replicas. */
   send(command: OutgoingCommand): Promise<void>;
+  /** Keeps a verified webhook in the inbox (commerce.webhooks); resolves when all in-sync replicas have it. */
+  recordWebhook(received: WebhookReceived): Promise<void>;
   /** Round trip to the cluster, for /ready. */
   ping(): Promise<void>;
 }
@@ -50,6 +54,16 @@ export function createCommandBus(options: { kafka: Kafka; serde: AvroSerde; pref
         topic: topicName(logical, prefix),
         acks: -1,
         messages: [{ key: value.aggregateId, value: bytes, headers: { 'streamshop-command': type } }],
+      });
+    },
+    async recordWebhook(received) {
+      const bytes = await serde.encode('commerce.webhooks', 'streamshop.commerce.WebhookReceived', received);
+      await producer.send({
+        topic: topicName('commerce.webhooks', prefix),
+        acks: -1,
+        messages: [
+          { key: received.providerEventId, value: bytes, headers: { 'streamshop-webhook': received.provider } },
+        ],
       });
     },
     async ping() {

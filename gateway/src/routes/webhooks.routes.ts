@@ -1,11 +1,18 @@
 /**
  * Provider webhooks. Each is verified over the raw bytes it was signed over (this plugin's content-type parser keeps
- * the body as a Buffer), then turned into a command and answered 2xx only once that command is durably on Kafka
- * (acks=all): a webhook we acknowledge is never lost, and one we fail is retried by the provider.
+ * the body as a Buffer), kept in the webhook inbox (commerce.webhooks: raw body, the headers verification covers,
+ * how it verified, the command it became), then turned into a command, and answered 2xx only once both are durably
+ * on Kafka (acks=all): a webhook we acknowledge is never lost, and one we fail is retried by the provider.
+ *
+ * The inbox record is written before the command, not in one transaction with it: if the gateway dies in between,
+ * no 2xx was sent, the provider redelivers, and the inbox holds the same provider event twice (same command id),
+ * which `streamshop webhooks list` folds into one entry. Every command a webhook became therefore has its inbox
+ * record, even when the provider stops redelivering. Events we ignore are kept too (command null), so a later
+ * mapping fix can replay them.
  *
  * Deduplication: the command id is derived from the provider's event id, and the Payment decider ignores a provider
- * event id it has recorded, so a replayed webhook changes nothing. A signature that does not verify → 400 problem,
- * nothing produced.
+ * event id it has recorded, so a redelivered or replayed webhook changes nothing. A signature that does not verify →
+ * 400 problem, nothing produced.
  *
  * Clerk (`/webhooks/clerk`, Svix-signed user events) goes the same way: a user.* event becomes RecordClerkUserEvent
  * to the user service (keyed by the Clerk user id, command id derived from the Svix message id), whose User decider
@@ -13,12 +20,18 @@
  */
 import { verifyWebhook as verifyClerkWebhook } from '@clerk/backend/webhooks';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { deterministicId } from '@streamshop/eventsourcing-kafka';
 import { PaymentProviderError } from '@streamshop/payment-service/providers';
-import type { RecordClerkUserEvent, RecordProviderEvent } from '@streamshop/schemas/types';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { OutgoingCommand } from '../adapters/command-bus.ts';
 import { isWebhookVerificationError, providerProblem } from '../adapters/payment-providers.ts';
+import {
+  inboxHeaders,
+  type VerifiedEvent,
+  type WebhookProvider,
+  webhookCommand,
+  webhookReceived,
+} from '../adapters/webhook-inbox.ts';
 import type { GatewayContext } from '../app.ts';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import { problems } from '../schemas/common.ts';
@@ -47,70 +60,84 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   /**
-   * The command on Kafka (acknowledged by all in-sync replicas). Its id is the provider's derivation from the
-   * provider event id, so a replayed webhook is the same command.
+   * The verified webhook in the inbox, then its command on Kafka (each acknowledged by all in-sync replicas). The
+   * command's id is derived from the provider event id, so a redelivered webhook is the same command.
    */
-  async function record(provider: 'stripe' | 'paypal', value: RecordProviderEvent) {
+  async function record(provider: WebhookProvider, request: FastifyRequest, body: Buffer, verified: VerifiedEvent) {
+    const receivedAt = Date.now();
+    const headers = inboxHeaders(provider, request.headers);
+    let command: OutgoingCommand | null = null;
     try {
-      await commands.send({ type: 'streamshop.payments.RecordProviderEvent', value });
+      command = webhookCommand(provider, verified.event, headers, receivedAt);
     } catch (err) {
-      logger.error({ err, provider, providerEventId: value.providerEventId }, 'provider event not recorded');
+      // Verified but not mappable (a payload our code does not expect): kept in the inbox with no command, so it can
+      // be replayed once the mapping is fixed; the provider would only resend the same payload.
+      request.log.error(
+        { err, provider, providerEventId: verified.id, eventType: verified.type },
+        'verified webhook not mapped to a command; kept in the inbox for `streamshop webhooks replay` after a fix',
+      );
+    }
+    try {
+      await commands.recordWebhook(webhookReceived(provider, { verified, body, headers, receivedAt }, command));
+      if (command) await commands.send(command);
+    } catch (err) {
+      logger.error({ err, provider, providerEventId: verified.id }, 'provider event not recorded');
       throw new HttpProblem(503, 'commands_unavailable', 'the event could not be recorded; retry', {
         headers: { 'retry-after': '5' },
       });
     }
+    return { received: true as const, recorded: command !== null };
   }
 
-  const schema = (summary: string) => ({
+  const schema = (summary: string, statuses: number[] = [400, 503]) => ({
     tags: ['webhooks'],
     summary,
-    response: { 200: Received, ...problems(400, 503) },
+    response: { 200: Received, ...problems(...statuses) },
   });
 
   /**
    * One provider's webhook route: verify (a refusal → 400, nothing produced; the verifier unreachable → its 5xx, so
-   * the provider retries), map to the command, record it, then acknowledge.
+   * the provider retries), keep it in the inbox, record its command, then acknowledge.
    */
   function providerWebhook(
     provider: 'stripe' | 'paypal',
     summary: string,
-    verifyAndMap: (request: FastifyRequest, body: Buffer) => Promise<RecordProviderEvent | null>,
+    verify: (request: FastifyRequest, body: Buffer) => Promise<VerifiedEvent>,
   ) {
     app.post(
       `/webhooks/${provider}`,
       { config: { rateLimit: WEBHOOK_LIMIT }, schema: schema(summary) },
       async (request) => {
         const body = rawBodyOf(request);
-        let value: RecordProviderEvent | null;
+        let verified: VerifiedEvent;
         try {
-          value = await verifyAndMap(request, body);
+          verified = await verify(request, body);
         } catch (err) {
           if (err instanceof HttpProblem) throw err;
           if (err instanceof PaymentProviderError) throw providerProblem(err, provider);
           if (!isWebhookVerificationError(err)) request.log.warn({ err, provider }, 'webhook verification failed');
           throw new HttpProblem(400, 'invalid_signature', `the ${provider} webhook signature does not verify`);
         }
-        if (value) await record(provider, value);
-        return { received: true as const, recorded: value !== null };
+        return record(provider, request, body, verified);
       },
     );
   }
 
   providerWebhook('stripe', 'Stripe events (Stripe-Signature over the raw body)', async (request, body) => {
     const event = paymentProviders.stripe.verifyWebhook(body, header(request, 'stripe-signature'));
-    return paymentProviders.stripe.toCommand(event, Date.now());
+    return { id: event.id, type: event.type, event };
   });
 
   providerWebhook('paypal', 'PayPal events (verified through PayPal)', async (request, body) => {
     const event = await paymentProviders.paypal.verifyWebhook(request.headers, body);
-    return paymentProviders.paypal.toCommand(event, Date.now());
+    return { id: event.id, type: event.event_type, event };
   });
 
   app.post(
     '/webhooks/clerk',
     {
       config: { rateLimit: WEBHOOK_LIMIT },
-      schema: schema('Clerk user events (Svix signature) for the users read model'),
+      schema: schema('Clerk user events (Svix signature) for the users read model', [400, 404, 503]),
     },
     async (request) => {
       const secret = ctx.config.clerk.webhookSecret;
@@ -132,66 +159,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
       } catch {
         throw new HttpProblem(400, 'invalid_signature', 'the Svix signature does not verify');
       }
-      const command = clerkUserCommand(svixId, Number(headers.get('svix-timestamp')) * 1000, event, Date.now());
-      if (command) {
-        try {
-          await commands.send({ type: 'streamshop.users.RecordClerkUserEvent', value: command });
-        } catch (err) {
-          logger.error({ err, svixId }, 'Clerk user event not recorded');
-          throw new HttpProblem(503, 'commands_unavailable', 'the event could not be recorded; retry', {
-            headers: { 'retry-after': '5' },
-          });
-        }
-      }
-      const recorded = command !== null;
-      return { received: true as const, recorded };
+      return record('clerk', request, body, { id: svixId, type: event.type, event });
     },
   );
 };
-
-interface ClerkUserData {
-  id?: string;
-  first_name?: string | null;
-  last_name?: string | null;
-  image_url?: string | null;
-  primary_email_address_id?: string | null;
-  email_addresses?: { id: string; email_address: string }[];
-  public_metadata?: { role?: unknown };
-}
-
-/** The Clerk events the user service records. */
-const CLERK_USER_EVENTS = new Set(['user.created', 'user.updated', 'user.deleted']);
-
-/**
- * The RecordClerkUserEvent for a verified Clerk event, or null for one that is not about a user. Pure: the command
- * id is derived from the Svix message id, so a redelivery is the same command.
- */
-export function clerkUserCommand(
-  svixId: string,
-  sentAt: number,
-  event: { type: string; data: unknown },
-  now: number,
-): RecordClerkUserEvent | null {
-  if (!CLERK_USER_EVENTS.has(event.type)) return null;
-  const data = event.data as ClerkUserData;
-  if (!data.id) return null;
-  const email =
-    data.email_addresses?.find((e) => e.id === data.primary_email_address_id)?.email_address ??
-    data.email_addresses?.[0]?.email_address ??
-    null;
-  return {
-    commandId: deterministicId('clerk-webhook', svixId),
-    aggregateId: data.id,
-    idempotencyKey: null,
-    issuedAt: now,
-    correlationId: svixId,
-    causationId: null,
-    eventType: event.type,
-    svixId,
-    sentAt,
-    name: [data.first_name, data.last_name].filter(Boolean).join(' ') || null,
-    email,
-    imageUrl: data.image_url ?? null,
-    role: data.public_metadata?.role === 'admin' ? 'admin' : 'shopper',
-  };
-}

@@ -6,6 +6,7 @@ import { runCommand } from './run.command.ts';
 import { seedCommand } from './seed.command.ts';
 import { stackCommand, upCommand } from './stack.command.ts';
 import { topicsCommand } from './topics.command.ts';
+import { webhooksCommand } from './webhooks.command.ts';
 
 export function program(): Command {
   const cli = new Command('streamshop')
@@ -32,5 +33,6 @@ Configuration comes from environment variables (see docs/stack.md), e.g. STREAMS
   cli.addCommand(seedCommand());
   cli.addCommand(eventsCommand());
   cli.addCommand(projectionsCommand());
+  cli.addCommand(webhooksCommand());
   return cli;
 }
