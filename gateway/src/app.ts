@@ -33,6 +33,7 @@ import { productsRoutes } from './routes/products.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { serveSpaIndex, staticRoutes } from './routes/static.routes.ts';
 import { webhooksRoutes } from './routes/webhooks.routes.ts';
+import { requestValidators } from './schemas/request-validators.ts';
 
 export interface GatewayDeps {
   config: Config;
@@ -120,6 +121,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     bodyLimit: config.gateway.bodyLimitBytes,
     trustProxy: config.env === 'production',
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    // Coercion for query strings, params and headers only: JSON bodies must match their schema's types exactly.
+    schemaController: { compilersFactory: { buildValidator: requestValidators() } },
   });
 
   const staticDir = 'staticDir' in deps ? deps.staticDir : config.gateway.staticDir;

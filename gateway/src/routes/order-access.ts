@@ -30,12 +30,19 @@ export async function requireVisibleOrder(queries: Queries, orderId: string, pri
 const RECHECK_MS = 500;
 
 /**
- * Reads the order until it is `null`-free and its version reaches `minVersion`, or `timeoutMs` passes; returns the
- * last read. Woken by the order's change notices, with a periodic re-read as a safety net.
+ * Reads the order until the principal can see it at `minVersion` or later, or `timeoutMs` passes; returns the last
+ * read if the principal can see it, else null. Woken by the order's change notices, with a periodic re-read as a
+ * safety net.
+ *
+ * An order the principal may not see reads as absent, so waiting on another shopper's order lasts exactly as long as
+ * waiting on an id that does not exist (both end in the same 404 at the deadline): how long a 404 takes tells
+ * nothing about which order ids exist. Both must wait, because a shopper's own just-placed order is also absent from
+ * the read model until its projection catches up (read-your-writes).
  */
 export async function waitForOrderVersion(
   deps: { queries: Queries; orderEvents: OrderEventsHub },
   orderId: string,
+  principal: Principal,
   minVersion: number,
   timeoutMs: number,
   signal?: AbortSignal,
@@ -47,7 +54,7 @@ export async function waitForOrderVersion(
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      const order = await deps.queries.orders.byId(orderId);
+      const order = await visibleOrder(deps.queries, orderId, principal);
       const left = deadline - Date.now();
       if ((order && order.version >= minVersion) || left <= 0 || signal?.aborted) return order;
       await new Promise<void>((resolve) => {

@@ -2,9 +2,10 @@
  * Orders: the caller's orders, one order (with read-your-writes through `?minVersion=`), its live events (SSE), and
  * the commands to place and cancel one.
  *
- * Placing is idempotent per (customer, Idempotency-Key): the order id and the command id are derived from both, so a
- * retried request is the same command, and the order decider answers a command it has already applied with its
- * original result. Prices come from the products read model, never from the client (the body schema strips any).
+ * Placing is idempotent per (customer, Idempotency-Key): the order id derives from both and the command id also from
+ * the body, so a retried request is the same command (answered with its original result) and the same key with
+ * another body is refused (order-placement.ts). Prices come from the products read model, never from the client (the
+ * body schema strips any). Lines of one SKU are merged and capped, and so are a customer's unpaid orders.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { deterministicId } from '@streamshop/eventsourcing-kafka';
@@ -27,8 +28,16 @@ import {
   OrderListQuery,
   OrderPage,
   PlaceOrderBody,
+  PlaceOrderProblems,
 } from '../schemas/orders.ts';
-import { canSee, orderNotFound, requireVisibleOrder, visibleOrder, waitForOrderVersion } from './order-access.ts';
+import { orderNotFound, requireVisibleOrder, visibleOrder, waitForOrderVersion } from './order-access.ts';
+import {
+  idempotencyKeyReused,
+  mergeLines,
+  placeOrderFingerprint,
+  requireOpenUnpaidBelow,
+  requireUnitsPerSkuWithin,
+} from './order-placement.ts';
 import { orderView } from './views.ts';
 
 export const ORDER_CURRENCY = 'EUR';
@@ -88,13 +97,13 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
       const principal = principalOf(request);
       const { id } = request.params;
       const { minVersion } = request.query;
-      let order: OrderModel | null = await queries.orders.byId(id);
-      if (order && !canSee(order, principal)) throw orderNotFound(id);
+      let order = await visibleOrder(queries, id, principal);
       if (minVersion !== undefined && (order === null || order.version < minVersion)) {
-        // Right after placing, the order may not be projected yet: wait for it too (its owner is checked again).
-        order = await waitForOrderVersion(ctx, id, minVersion, MIN_VERSION_WAIT_MS);
+        // Right after placing, the order may not be projected yet: wait for it. Another shopper's order waits the
+        // same way as an unknown id (see waitForOrderVersion), so the 404's timing does not reveal that it exists.
+        order = await waitForOrderVersion(ctx, id, principal, minVersion, MIN_VERSION_WAIT_MS);
       }
-      if (!order || !canSee(order, principal)) throw orderNotFound(id);
+      if (!order) throw orderNotFound(id);
       reply.header('x-read-model-version', String(order.version));
       return orderView(order);
     },
@@ -197,19 +206,21 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
       config: { auth: 'user', rateLimit: commandLimit },
       schema: {
         tags: ['orders'],
-        summary: 'Place an order (prices from the catalog; same Idempotency-Key → same order)',
+        summary: 'Place an order (prices from the catalog; same Idempotency-Key and body → same order)',
         security: bearerAuth,
         headers: IdempotencyHeaders,
         body: PlaceOrderBody,
-        response: { 202: CommandAccepted, ...problems(400, 401, 404, 409, 422, 429, 503) },
+        response: { 202: CommandAccepted, ...problems(400, 401, 404, 429, 503), ...PlaceOrderProblems },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
       const key = request.headers['idempotency-key'];
       const { lines, shippingAddress, paymentProvider } = request.body;
+      const merged = mergeLines(lines);
+      requireUnitsPerSkuWithin(merged, ctx.config.orders.maxUnitsPerSku);
 
-      const products = await queries.products.bySkus(lines.map((l) => l.sku));
+      const products = await queries.products.bySkus(merged.map((l) => l.sku));
       const unknown = lines.filter((l) => !products.has(l.sku)).map((l) => l.sku);
       if (unknown.length > 0) {
         throw new HttpProblem(422, 'unknown_sku', `not in the catalog: ${[...new Set(unknown)].join(', ')}`, {
@@ -218,11 +229,11 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
           ),
         });
       }
-      const priced: OrderLine[] = lines.map(({ sku, quantity }, i) => {
+      const priced: OrderLine[] = merged.map(({ sku, quantity, indices }) => {
         const product = products.get(sku)!;
         if (product.status !== 'active') {
           throw new HttpProblem(422, 'product_unavailable', `${sku} is no longer sold`, {
-            errors: [{ path: `body.lines[${i}].sku`, message: 'is archived' }],
+            errors: indices.map((i) => ({ path: `body.lines[${i}].sku`, message: 'is archived' })),
           });
         }
         if (product.price.currency !== ORDER_CURRENCY) {
@@ -232,8 +243,10 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
       });
 
       const orderId = deterministicId('order', principal.id, key);
+      await requireOpenUnpaidBelow(queries, principal.id, orderId, ctx.config.orders.maxOpenUnpaidPerCustomer);
       const value: PlaceOrder = {
-        commandId: deterministicId('place-order', principal.id, key),
+        // The body's fingerprint binds the key to this request (see order-placement.ts).
+        commandId: deterministicId('place-order', principal.id, key, placeOrderFingerprint(request.body)),
         aggregateId: orderId,
         idempotencyKey: key,
         issuedAt: Date.now(),
@@ -254,6 +267,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
         paymentProvider,
       };
       const result = await dispatchOr503(ctx, { type: 'streamshop.orders.PlaceOrder', value });
+      if (result.outcome === 'rejected' && result.code === 'order_already_exists') throw idempotencyKeyReused();
       return answerCommand(reply, orderId, result);
     },
   );

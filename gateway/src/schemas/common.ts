@@ -34,6 +34,11 @@ export const IdParams = Type.Object({ id: Id }, { additionalProperties: false })
 
 export const Cursor = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' });
 
+/** A problem response documented with what it means on one route (the codes it carries there). */
+export function describedProblem(description: string): typeof Problem {
+  return { ...Problem, description } as typeof Problem;
+}
+
 /** Problem responses a route documents, by status (the error handler sends them; they share one schema). */
 export function problems(...statuses: number[]): Record<number, typeof Problem> {
   return Object.fromEntries(statuses.map((s) => [s, Problem]));

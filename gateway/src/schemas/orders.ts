@@ -1,6 +1,6 @@
 /** HTTP schemas of the order queries and commands (`orders.routes.ts`). */
 import { type Static, Type } from 'typebox';
-import { Cursor, Id, IsoTime, Money } from './common.ts';
+import { Cursor, describedProblem, Id, IsoTime, Money } from './common.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -113,7 +113,9 @@ export const IdempotencyHeaders = Type.Object({
     minLength: 8,
     maxLength: 128,
     pattern: '^[\\x21-\\x7E]+$',
-    description: 'Client-chosen key (8..128 printable characters); a retry with the same key is the same order.',
+    description:
+      'Client-chosen key (8..128 printable characters); a retry with the same key and body is the same order, ' +
+      'the same key with another body is refused (422 idempotency_key_reused).',
   }),
 });
 
@@ -137,6 +139,19 @@ export const PlaceOrderBody = Type.Object(
   { additionalProperties: false },
 );
 export type PlaceOrderBody = Static<typeof PlaceOrderBody>;
+
+/** The problems placing an order answers beyond the shared ones, with their stable codes. */
+export const PlaceOrderProblems = {
+  409: describedProblem(
+    '`too_many_unpaid_orders`: the customer already has the most orders awaiting payment allowed at once ' +
+      '(pay or cancel one first); or another conflict reported by the Order decider.',
+  ),
+  422: describedProblem(
+    '`quantity_limit_exceeded` (more units of one SKU than an order may hold; lines of a SKU count together), ' +
+      '`idempotency_key_reused` (the Idempotency-Key was used with a different body), `unknown_sku`, ' +
+      '`product_unavailable`, `currency_mismatch`; `errors` points at the offending lines.',
+  ),
+};
 
 export const CommandAccepted = Type.Object({
   orderId: Type.String(),

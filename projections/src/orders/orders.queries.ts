@@ -10,7 +10,7 @@
 import type { Filter } from 'mongodb';
 import type { QueryContext } from '../queries.ts';
 import { type CursorValue, decodeCursor, encodeCursor, parseId, parseLimit } from '../query-input.ts';
-import type { OrderDocument } from './orders.projection.ts';
+import type { OrderDocument, OrderStatus } from './orders.projection.ts';
 
 /** The document without its internal `_`-fields (`_id`, and the `_v` version guards the runtime adds), plus `id`. */
 export type Order = Omit<OrderDocument, '_id'> & { id: string };
@@ -25,7 +25,16 @@ export interface OrderQueries {
   byId(orderId: string): Promise<Order | null>;
   /** The customer's orders, newest first (`placedAt` desc, then `_id`). */
   byCustomer(customerId: string, page?: { cursor?: string; limit?: number }): Promise<OrderPage>;
+  /** Ids of the customer's orders neither paid nor cancelled yet, at most `limit` (the gateway's hoarding cap). */
+  openUnpaidIds(customerId: string, limit: number): Promise<string[]>;
 }
+
+/** An order in one of these is placed and not yet paid, and not cancelled: it holds (or is reserving) stock. */
+export const OPEN_UNPAID_STATUSES = [
+  'placed',
+  'reserved',
+  'payment_requested',
+] as const satisfies readonly OrderStatus[];
 
 export const DEFAULT_ORDERS_LIMIT = 20;
 const CUSTOMER_CURSOR = 'orders:customer';
@@ -84,6 +93,16 @@ export function createOrderQueries(ctx: QueryContext): OrderQueries {
         };
       });
       return result ?? { items: [], nextCursor: null };
+    },
+
+    async openUnpaidIds(customerId, limit) {
+      const customer = parseId(customerId, 'customerId');
+      const { orders } = await open();
+      // Not cached: it guards placing an order, so it reads the freshest documents (as products.bySkus does).
+      // Flat equality + $in on the customer_newest index prefix: a shape FerretDB 1.x runs as MongoDB does.
+      const filter: Filter<OrderDocument> = { customerId: customer, status: { $in: [...OPEN_UNPAID_STATUSES] } };
+      const docs = await orders.find(filter, { projection: { _id: 1 }, limit }).toArray();
+      return docs.map((d) => d._id);
     },
   };
 }

@@ -1,0 +1,101 @@
+/**
+ * What POST /api/orders decides before it sends PlaceOrder, apart from pricing: the lines merged per SKU and capped,
+ * the customer's open unpaid orders capped (so one account cannot hold the stock for the payment window), and the
+ * request's fingerprint that binds an Idempotency-Key to the body it was first used with.
+ *
+ * The binding lives in the command id, not in gateway memory or Redis: the order id derives from (customer, key) and
+ * the command id from (customer, key, fingerprint). The order runtime answers a repeated command id with its original
+ * reply (after a restart too: it rebuilds its dedupe memory from the events topic), and the Order decider rejects
+ * another command id for an order that exists as `order_already_exists`, which the route answers as
+ * `idempotency_key_reused`. The fingerprint is of what the client sent, not of the priced lines: a price change
+ * between a request and its retry must not turn the retry into "another request".
+ */
+import { createHash } from 'node:crypto';
+import type { Queries } from '@streamshop/projections/queries';
+import { HttpProblem } from '../plugins/problem-json.ts';
+import type { PlaceOrderBody } from '../schemas/orders.ts';
+
+export interface MergedLine {
+  sku: string;
+  quantity: number;
+  /** Where the SKU's lines are in the request body, for problems that point at them. */
+  indices: number[];
+}
+
+/** One line per SKU, quantities summed, in the order each SKU first appears. */
+export function mergeLines(lines: readonly { sku: string; quantity: number }[]): MergedLine[] {
+  const bySku = new Map<string, MergedLine>();
+  lines.forEach(({ sku, quantity }, i) => {
+    const merged = bySku.get(sku);
+    if (merged) {
+      merged.quantity += quantity;
+      merged.indices.push(i);
+    } else {
+      bySku.set(sku, { sku, quantity, indices: [i] });
+    }
+  });
+  return [...bySku.values()];
+}
+
+/** 422 `quantity_limit_exceeded` naming every line of each SKU asked for more than `maxUnitsPerSku` units in all. */
+export function requireUnitsPerSkuWithin(merged: readonly MergedLine[], maxUnitsPerSku: number): void {
+  const over = merged.filter((l) => l.quantity > maxUnitsPerSku);
+  if (over.length === 0) return;
+  throw new HttpProblem(
+    422,
+    'quantity_limit_exceeded',
+    `at most ${maxUnitsPerSku} units of a product per order: ` + over.map((l) => `${l.quantity} × ${l.sku}`).join(', '),
+    {
+      errors: over.flatMap((l) =>
+        l.indices.map((i) => ({
+          path: `body.lines[${i}].quantity`,
+          message: `${l.quantity} units of ${l.sku} in this order; at most ${maxUnitsPerSku}`,
+        })),
+      ),
+    },
+  );
+}
+
+/**
+ * 409 `too_many_unpaid_orders` when the customer already has `max` orders neither paid nor cancelled, unless this
+ * request is a retry of an order that exists (its answer is the decider's, like any retry). Counted on the orders
+ * read model, so a burst of orders faster than the projection can pass the cap by a few; the cap bounds what one
+ * account holds, it is not a lock.
+ */
+export async function requireOpenUnpaidBelow(
+  queries: Queries,
+  customerId: string,
+  orderId: string,
+  max: number,
+): Promise<void> {
+  const open = await queries.orders.openUnpaidIds(customerId, max + 1);
+  if (open.length < max || open.includes(orderId)) return;
+  if (await queries.orders.byId(orderId)) return;
+  throw new HttpProblem(
+    409,
+    'too_many_unpaid_orders',
+    `you have ${open.length} orders waiting for payment (at most ${max} at once): pay or cancel one of them, ` +
+      'or wait for an unpaid one to lapse, then place this order again',
+  );
+}
+
+/** A digest of the request as the client sent it (after schema validation), in a fixed field order. */
+export function placeOrderFingerprint(body: PlaceOrderBody): string {
+  const { lines, shippingAddress: a, paymentProvider } = body;
+  const canonical = [
+    lines.map((l) => [l.sku, l.quantity]),
+    [a.name, a.line1, a.line2 ?? null, a.postalCode, a.city, a.region ?? null, a.country],
+    paymentProvider,
+  ];
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+}
+
+/** The decider's `order_already_exists` for a PlaceOrder means the key was used for another request: 422, as Stripe. */
+export function idempotencyKeyReused(): HttpProblem {
+  return new HttpProblem(
+    422,
+    'idempotency_key_reused',
+    'this Idempotency-Key was already used with a different request body: ' +
+      'retry with the original body, or use a new key for a new order',
+  );
+}
