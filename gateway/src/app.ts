@@ -51,6 +51,8 @@ export interface GatewayDeps {
   staticDir?: string | undefined;
   /** Where this gateway is reachable (for webhooks it asks providers to send itself); default: the request's host. */
   publicUrl?: () => string | undefined;
+  /** Broker answers the gateway's Kafka clients retried, by type, for `/metrics`. */
+  kafkaRetriedAnswers?: () => [string, number][];
 }
 
 /** What the route plugins share: the deps plus what the app derives from them once. */
@@ -138,6 +140,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const orderEvents = createOrderEventsHub({ cache: deps.cache, logger });
   await app.register(metricsPlugin, {
     cacheStats: () => deps.cache.stats(),
+    kafkaRetriedAnswers: deps.kafkaRetriedAnswers ?? (() => []),
     openStreams: () => orderEvents.size,
   });
   const dispatcher = createDispatcher({

@@ -9,7 +9,7 @@
  */
 import { ensureCatalogTopics, isEntryPoint, ServiceSetupError } from '@streamshop/command-service';
 import { type Config, loadConfig } from '@streamshop/config';
-import { createKafka, type Runnable, runUntilSignal } from '@streamshop/eventsourcing-kafka';
+import { createKafka, RetriedBrokerAnswers, type Runnable, runUntilSignal } from '@streamshop/eventsourcing-kafka';
 import { createPaymentProviders } from '@streamshop/payment-service/providers';
 import { createQueries } from '@streamshop/projections/queries';
 import { createReadCache } from '@streamshop/read-cache';
@@ -83,8 +83,9 @@ export function startGateway(config: Config, options: GatewayOptions = {}): Gate
     },
     async start() {
       try {
+        const retriedAnswers = new RetriedBrokerAnswers();
         const kafka = createKafka(
-          { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-gateway` },
+          { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-gateway`, retriedAnswers },
           logger,
         );
         const serde = new AvroSerde({ registryUrl: config.registry.url, prefix });
@@ -146,6 +147,7 @@ export function startGateway(config: Config, options: GatewayOptions = {}): Gate
           redisPrefix,
           staticDir: options.staticDir ?? config.gateway.staticDir,
           publicUrl: () => url,
+          kafkaRetriedAnswers: () => retriedAnswers.entries(),
         });
         stops.push(() => app!.close());
         const host = options.host ?? config.gateway.host;

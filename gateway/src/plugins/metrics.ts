@@ -1,11 +1,12 @@
 /**
  * Prometheus metrics at `/metrics` (prom-client, one registry per gateway instance — no global registry, so two
  * gateways in one process, as in tests, do not collide): request latency by route, method and status; command reply
- * latency by command and outcome; the read cache's hit ratio; open SSE streams; and the process defaults.
+ * latency by command and outcome; the read cache's hit ratio; open SSE streams; the broker answers kafkajs retried
+ * (logged at debug, so this is where a broker that keeps answering them shows); and the process defaults.
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -23,6 +24,8 @@ export interface MetricsOptions {
   cacheStats: () => { hits: number; misses: number };
   /** Open order event streams. */
   openStreams: () => number;
+  /** Broker answers the gateway's Kafka clients retried since start, by Kafka error type. */
+  kafkaRetriedAnswers: () => [string, number][];
 }
 
 async function metrics(app: FastifyInstance, options: MetricsOptions) {
@@ -57,6 +60,17 @@ async function metrics(app: FastifyInstance, options: MetricsOptions) {
     registers: [registry],
     collect() {
       this.set(options.openStreams());
+    },
+  });
+
+  new Counter({
+    name: 'streamshop_kafka_retried_answers_total',
+    help: 'Broker error answers the Kafka clients retried (NOT_LEADER_OR_FOLLOWER, CONCURRENT_TRANSACTIONS…), by type',
+    labelNames: ['type'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, n] of options.kafkaRetriedAnswers()) this.inc({ type }, n);
     },
   });
 

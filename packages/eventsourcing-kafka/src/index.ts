@@ -53,6 +53,12 @@ export {
   readPartitionRange,
   topicOffsets,
 } from './kafka-io.ts';
+export {
+  classifyKafkaLog,
+  type KafkaLogVerdict,
+  type RetriedAnswerType,
+  RetriedBrokerAnswers,
+} from './kafka-logs.ts';
 export type { OutgoingRecord } from './outgoing.ts';
 export { createReactor, type Reactor, type ReactorOptions, type SourceRecord } from './reactor.ts';
 export type { DecodedRecord, Serde } from './serde.ts';

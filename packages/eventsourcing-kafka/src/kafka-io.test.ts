@@ -2,6 +2,7 @@ import { type Admin, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafk
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createKafka, topicOffsets } from './kafka-io.ts';
+import { RetriedBrokerAnswers } from './kafka-logs.ts';
 
 const notLeader = () =>
   // What kafkajs builds from the broker's error code 6 (its typings only admit the message).
@@ -80,25 +81,41 @@ describe('createKafka logs', () => {
       { level: 'debug', formatters: { level: (label) => ({ level: label }) } },
       { write: (line: string) => lines.push(JSON.parse(line)) },
     );
-    emit(createKafka({ brokers: ['127.0.0.1:1'], clientId: 'log-test' }, logger).logger());
-    return lines.map(({ level, msg }) => ({ level, msg }));
+    const retriedAnswers = new RetriedBrokerAnswers();
+    emit(createKafka({ brokers: ['127.0.0.1:1'], clientId: 'log-test', retriedAnswers }, logger).logger());
+    return {
+      lines: lines.map(({ level, msg }) => ({ level, msg })),
+      counts: Object.fromEntries(retriedAnswers.entries()),
+    };
   }
 
-  it('keeps real warnings, turns the retried broker answers into warnings and the idempotence notice into debug', () => {
+  it('writes real errors and warnings as such, retried broker answers at debug, counted by type', () => {
     expect(
       logged((log) => {
         log.warn('Limiting retries for the idempotent producer may invalidate EoS guarantees');
-        log.error('Response ListOffsets(key: 2, version: 3)', {
+        const connection = log.namespace('Connection');
+        connection.error('Response ListOffsets(key: 2, version: 3)', {
           error: 'This server is not the leader for that topic-partition',
         });
+        for (let i = 0; i < 2; i++) {
+          connection.error('Response AddPartitionsToTxn(key: 24, version: 1)', {
+            error:
+              'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+          });
+        }
         log.error('Connection error: connect ECONNREFUSED');
         log.warn('Producer failed to send');
       }),
-    ).toEqual([
-      { level: 'debug', msg: 'Limiting retries for the idempotent producer may invalidate EoS guarantees' },
-      { level: 'warn', msg: 'Response ListOffsets(key: 2, version: 3)' },
-      { level: 'error', msg: 'Connection error: connect ECONNREFUSED' },
-      { level: 'warn', msg: 'Producer failed to send' },
-    ]);
+    ).toEqual({
+      lines: [
+        { level: 'debug', msg: 'Limiting retries for the idempotent producer may invalidate EoS guarantees' },
+        { level: 'debug', msg: 'Response ListOffsets(key: 2, version: 3)' },
+        { level: 'debug', msg: 'Response AddPartitionsToTxn(key: 24, version: 1)' },
+        { level: 'debug', msg: 'Response AddPartitionsToTxn(key: 24, version: 1)' },
+        { level: 'error', msg: 'Connection error: connect ECONNREFUSED' },
+        { level: 'warn', msg: 'Producer failed to send' },
+      ],
+      counts: { NOT_LEADER_OR_FOLLOWER: 1, CONCURRENT_TRANSACTIONS: 2 },
+    });
   });
 });

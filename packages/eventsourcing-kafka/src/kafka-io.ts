@@ -5,25 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { classifyKafkaLog, type RetriedBrokerAnswers } from './kafka-logs.ts';
 
-const RETRIED_BY_KAFKAJS =
-  /not the leader for that topic-partition|no leader for this topic-partition|coordinator is loading|coordinator is not available|not the correct coordinator|group is rebalancing|rebalance in progress/i;
 /**
- * kafkajs warns at every idempotent producer's start that bounded retries "may invalidate EoS guarantees". Ours do
- * not rest on endless retries: a send that exhausts them fails its transaction, which is aborted and redone (or the
- * process restarts and redoes it), and the broker's sequence numbers still drop duplicates within a producer epoch.
- * A warning on every start that asks for nothing would teach operators to skim past warnings; it goes to debug.
+ * A kafkajs client whose own logs go through our pino logger (warnings and up), at the level `classifyKafkaLog`
+ * gives them: the broker answers kafkajs retries by itself go to debug, counted in `retriedAnswers` when given.
  */
-const EXPECTED_KAFKAJS_WARNING = /^Limiting retries for the idempotent producer/;
-
-/** A kafkajs client whose own logs go through our pino logger (warnings and up). */
-export function createKafka(options: { brokers: string[]; clientId: string }, logger: Logger): Kafka {
-  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-    [logLevel.ERROR]: 'error',
-    [logLevel.WARN]: 'warn',
-    [logLevel.INFO]: 'info',
-    [logLevel.DEBUG]: 'debug',
-  };
+export function createKafka(
+  options: { brokers: string[]; clientId: string; retriedAnswers?: RetriedBrokerAnswers },
+  logger: Logger,
+): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -33,12 +24,9 @@ export function createKafka(options: { brokers: string[]; clientId: string }, lo
       () =>
       ({ level, namespace, log }) => {
         const { message, ...extra } = log;
-        // kafkajs logs every error response at ERROR, even those it retries by itself on a fresh broker or
-        // during a rebalance (no leader yet, coordinator loading); those are warnings unless they escalate.
-        const retried = level === logLevel.ERROR && RETRIED_BY_KAFKAJS.test(String(extra.error ?? ''));
-        const expected = level === logLevel.WARN && EXPECTED_KAFKAJS_WARNING.test(String(message));
-        const as = expected ? 'debug' : retried ? 'warn' : (levels[level] ?? 'info');
-        logger[as]({ kafkajs: namespace, ...extra }, message);
+        const verdict = classifyKafkaLog({ level, namespace, message, error: extra.error });
+        if (verdict.counted) options.retriedAnswers?.count(verdict.counted);
+        logger[verdict.level]({ kafkajs: namespace, ...extra }, message);
       },
   });
 }
