@@ -3,8 +3,14 @@
  * link), capture an approved PayPal order, and — Stripe test mode only — have the provider side emit a signed
  * `payment_intent.succeeded` webhook to this gateway, as the Stripe CLI does. The amount is always the order's, as
  * the order decider requested it; the client names nothing but the provider.
+ *
+ * The provider object handed to the shopper (the PaymentIntent behind the client secret, the PayPal order behind the
+ * approval link) is recorded on the payment (RecordProviderCheckout) and its reply awaited before the answer: the
+ * Payment decider accepts a capture only on a recorded reference, so the shopper must not be able to pay one that
+ * is not recorded yet. Not recorded in time → 503, retry (the same object comes back, and recording it is a no-op).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type CheckoutStart, providerCheckoutRecorded } from '@streamshop/payment-service/providers';
 import type { Order } from '@streamshop/projections/queries';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -54,6 +60,24 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
   const { queries, paymentProviders } = ctx;
   const commandLimit = { max: ctx.config.gateway.rateLimit.commandsPerMinute, timeWindow: 60_000 };
 
+  /** The provider object recorded on the payment, decided (not only sent), before the shopper is given it. */
+  async function recordCheckout(
+    input: { paymentId: string; orderId: string },
+    provider: 'stripe' | 'paypal',
+    providerReference: string,
+  ): Promise<void> {
+    const payment = { paymentId: input.paymentId, correlationId: input.orderId, causationId: null };
+    const value = providerCheckoutRecorded(payment, provider, providerReference, Date.now());
+    const result = await dispatchOr503(ctx, { type: 'streamshop.payments.RecordProviderCheckout', value });
+    if (result.outcome === 'accepted') return;
+    if (result.outcome === 'rejected') {
+      ctx.logger.error({ ...input, provider, providerReference, code: result.code }, 'checkout not recorded');
+    }
+    throw new HttpProblem(503, 'checkout_not_recorded', 'the payment could not be prepared yet; retry shortly', {
+      headers: { 'retry-after': '2' },
+    });
+  }
+
   app.post(
     '/api/orders/:id/payment',
     {
@@ -64,25 +88,34 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
         security: bearerAuth,
         params: IdParams,
         body: PaymentStartBody,
-        response: { 200: PaymentStart, ...problems(400, 401, 404, 409, 429, 502) },
+        response: { 200: PaymentStart, ...problems(400, 401, 404, 409, 429, 502, 503) },
       },
     },
     async (request) => {
       const order = await requireVisibleOrder(queries, request.params.id, principalOf(request));
       const input = payableRequest(order, request.body.provider);
+      let start: CheckoutStart;
       try {
-        if (request.body.provider === 'stripe') return await paymentProviders.stripe.startCheckout(input);
-        // PayPal sends the shopper back to the order page, appending ?token=<paypalOrderId>&PayerID=….
-        const page = `${storefrontOrigin(request, ctx)}/orders/${encodeURIComponent(order.id)}`;
-        return await paymentProviders.paypal.startCheckout({
-          ...input,
-          returnUrl: `${page}?paypal=approved`,
-          cancelUrl: `${page}?paypal=cancelled`,
-        });
+        if (request.body.provider === 'stripe') start = await paymentProviders.stripe.startCheckout(input);
+        else {
+          // PayPal sends the shopper back to the order page, appending ?token=<paypalOrderId>&PayerID=….
+          const page = `${storefrontOrigin(request, ctx)}/orders/${encodeURIComponent(order.id)}`;
+          start = await paymentProviders.paypal.startCheckout({
+            ...input,
+            returnUrl: `${page}?paypal=approved`,
+            cancelUrl: `${page}?paypal=cancelled`,
+          });
+        }
       } catch (err) {
         request.log.warn({ err, orderId: order.id, provider: request.body.provider }, 'provider checkout failed');
         throw providerProblem(err, request.body.provider);
       }
+      await recordCheckout(
+        input,
+        start.provider,
+        start.provider === 'stripe' ? start.paymentIntentId : start.paypalOrderId,
+      );
+      return start;
     },
   );
 
@@ -98,7 +131,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
           params: IdParams,
           response: {
             202: Type.Object({ orderId: Type.String(), status: Type.Literal('webhook_sent') }),
-            ...problems(400, 401, 404, 409, 502),
+            ...problems(400, 401, 404, 409, 502, 503),
           },
         },
       },
@@ -106,8 +139,21 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
         const order = await requireVisibleOrder(queries, request.params.id, principalOf(request));
         const input = payableRequest(order, 'stripe');
         const base = ctx.publicUrl?.() ?? `${request.protocol}://${request.host}`;
+        let paymentIntentId: string;
         try {
-          await paymentProviders.stripe.simulateSucceeded({ ...input, webhookUrl: `${base}/webhooks/stripe` });
+          ({ paymentIntentId } = await paymentProviders.stripe.startCheckout(input));
+        } catch (err) {
+          request.log.warn({ err, orderId: order.id }, 'provider checkout failed');
+          throw providerProblem(err, 'stripe');
+        }
+        // What the shopper would pay is recorded first, as at checkout: the webhook below reports this intent paid.
+        await recordCheckout(input, 'stripe', paymentIntentId);
+        try {
+          await paymentProviders.stripe.simulateSucceeded({
+            ...input,
+            paymentIntentId,
+            webhookUrl: `${base}/webhooks/stripe`,
+          });
         } catch (err) {
           request.log.error({ err, orderId: order.id }, 'test-mode webhook not delivered');
           throw providerProblem(err, 'stripe');

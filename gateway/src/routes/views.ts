@@ -11,6 +11,12 @@ export function productView(p: Product): ProductView {
   return { ...p, updatedAt: iso(p.updatedAt) };
 }
 
+/** The payment without its mismatches, which are shown with ISO times (and only when there are some). */
+function withoutMismatches<P extends { mismatches?: unknown }>(payment: P): Omit<P, 'mismatches'> {
+  const { mismatches: _, ...rest } = payment;
+  return rest;
+}
+
 export function orderView(o: Order): OrderView {
   // Nullable fields default to null: a document written without one (an upsert that dropped a null) still serialises.
   return {
@@ -23,10 +29,11 @@ export function orderView(o: Order): OrderView {
     },
     payment: o.payment
       ? {
-          ...o.payment,
+          ...withoutMismatches(o.payment),
           deadline: iso(o.payment.deadline),
           providerReference: o.payment.providerReference ?? null,
           failureReason: o.payment.failureReason ?? null,
+          ...(o.payment.mismatches ? { mismatches: o.payment.mismatches.map((m) => ({ ...m, at: iso(m.at) })) } : {}),
         }
       : null,
     cancellation: o.cancellation ?? null,

@@ -70,6 +70,18 @@ export const Order = Type.Object(
         deadline: IsoTime,
         providerReference: Nullable(Type.String()),
         failureReason: Nullable(Type.String()),
+        /** Captures that did not match this payment (payments item of issue 10): never paid the order; refunded. */
+        mismatches: Type.Optional(
+          Type.Array(
+            Type.Object({
+              reference: Type.String(),
+              amount: Nullable(Money),
+              reason: Type.String(),
+              providerEventId: Type.String(),
+              at: IsoTime,
+            }),
+          ),
+        ),
       }),
     ),
     cancellation: Nullable(Type.Object({ reason: Type.String(), by: Type.String() })),

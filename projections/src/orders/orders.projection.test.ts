@@ -61,6 +61,50 @@ describe('orders projection', () => {
     expect(doc?.version).toBe(6);
   });
 
+  it('shows a mismatched capture on the payment, leaving the order unpaid and its version the order’s', () => {
+    const pay = (type: string, value: object, version: number) =>
+      projected(
+        'payments.events',
+        `streamshop.payments.${type}`,
+        { orderId: 'o1', ...value },
+        {
+          aggregateId: 'p1',
+          version,
+          at: 9_000 + version,
+        },
+      );
+    const t = given(
+      ordersProjection,
+      placed,
+      e('OrderPaymentRequested', { paymentId: 'p1', provider: 'stripe', amount: EUR(1250), deadline: 99 }, 2),
+      pay('PaymentRequested', { provider: 'stripe', amount: EUR(1250) }, 1),
+      pay(
+        'PaymentMismatchDetected',
+        {
+          providerEventId: 'evt_cent',
+          providerReference: 'pi_unrelated',
+          amount: { amount: 1, currency: 'USD' },
+          reason: 'unknown_reference',
+        },
+        2,
+      ),
+    );
+    const doc = t.doc('o1');
+    expect(doc?.status).toBe('payment_requested');
+    expect(doc?.version).toBe(2);
+    expect(doc?.payment).toMatchObject({ status: 'requested', providerReference: null });
+    expect(doc?.payment?.mismatches).toEqual([
+      {
+        reference: 'pi_unrelated',
+        amount: { amount: 1, currency: 'USD' },
+        reason: 'unknown_reference',
+        providerEventId: 'evt_cent',
+        at: 9_002,
+      },
+    ]);
+    expect(t.failures).toEqual([]);
+  });
+
   it('records a rejected line and the cancellation that follows', () => {
     const doc = given(
       ordersProjection,

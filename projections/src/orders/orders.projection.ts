@@ -2,9 +2,22 @@
  * The `orders` read model: one document per order with its lines, payment, status and a timeline of status
  * changes (what the shopper's order page and "my orders" show), folded from orders.events. An order event for an
  * order never placed cannot be applied: it goes to the DLQ rather than inventing a half order.
+ *
+ * It also folds one payments event, PaymentMismatchDetected (a capture that did not match the order's payment and is
+ * being refunded), onto the order's payment as `mismatches`, so operators see it where they look at the order. The
+ * order's `version` stays the order aggregate's (read-your-writes waits on it); the payment's events are guarded by
+ * their own version (`_v.payments`).
  */
 import { type ProjectedEvent, type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
-import type { Address, CancelledBy, Money, OrdersEvent, PaymentProvider } from '@streamshop/schemas/types';
+import type {
+  Address,
+  CancelledBy,
+  Money,
+  OrdersEvent,
+  PaymentMismatchDetected,
+  PaymentMismatchReason,
+  PaymentProvider,
+} from '@streamshop/schemas/types';
 
 export type OrderStatus =
   | 'placed'
@@ -42,6 +55,8 @@ export interface OrderDocument {
     deadline: number;
     providerReference: string | null;
     failureReason: string | null;
+    /** Captures that did not match this payment (never paid the order; refunded). Absent until the first. */
+    mismatches?: PaymentMismatch[];
   };
   cancellation: null | { reason: string; by: CancelledBy };
   refund: null | { amount: Money; reason: string | null };
@@ -50,6 +65,17 @@ export interface OrderDocument {
   placedAt: number;
   updatedAt: number;
   version: number;
+}
+
+export interface PaymentMismatch {
+  /** The provider's id of what was captured (PaymentIntent id, PayPal order id). */
+  reference: string;
+  /** What the provider reported captured; null when it reported no amount. */
+  amount: Money | null;
+  reason: PaymentMismatchReason;
+  /** The provider event that reported it. */
+  providerEventId: string;
+  at: number;
 }
 
 type Payload<N extends OrdersEvent['type']> = Omit<Extract<OrdersEvent, { type: N }>['value'], keyof EnvelopeFields>;
@@ -77,7 +103,26 @@ function setLine(doc: OrderDocument, line: number, change: Partial<OrderDocument
   return doc.lines.map((l) => (l.line === line ? { ...l, ...change } : l));
 }
 
+const MISMATCH = 'streamshop.payments.PaymentMismatchDetected';
+
+/** A mismatched capture onto the order's payment; the order's own version and status do not move. */
+function applyMismatch(current: OrderDocument | null, event: ProjectedEvent): OrderDocument {
+  const v = event.value as unknown as Omit<PaymentMismatchDetected, keyof EnvelopeFields>;
+  if (!current?.payment) throw new ProjectionError(`PaymentMismatchDetected: order ${v.orderId} has no payment`);
+  const at = Number(event.meta.occurredAt);
+  const mismatch: PaymentMismatch = {
+    reference: v.providerReference,
+    amount: v.amount,
+    reason: v.reason,
+    providerEventId: v.providerEventId,
+    at,
+  };
+  const mismatches = [...(current.payment.mismatches ?? []), mismatch];
+  return { ...current, updatedAt: at, payment: { ...current.payment, mismatches } };
+}
+
 function apply(current: OrderDocument | null, event: ProjectedEvent): OrderDocument {
+  if (event.type === MISMATCH) return applyMismatch(current, event);
   const at = Number(event.meta.occurredAt);
   const id = event.meta.aggregateId;
   if (event.type === 'streamshop.orders.OrderPlaced') {
@@ -185,12 +230,16 @@ function apply(current: OrderDocument | null, event: ProjectedEvent): OrderDocum
 export const ordersProjection: ProjectionDefinition<OrderDocument> = {
   model: 'orders',
   collection: 'orders',
-  topics: ['orders.events'],
+  topics: ['orders.events', 'payments.events'],
   indexes: [
     { key: { customerId: 1, placedAt: -1 }, name: 'customer_newest' },
     { key: { status: 1 }, name: 'status' },
   ],
-  target: (event) => ({ id: event.meta.aggregateId }),
+  target(event) {
+    if (event.topic === 'orders.events') return { id: event.meta.aggregateId };
+    // Of the payments' events only a mismatch concerns this model; the payment names its order.
+    return event.type === MISMATCH ? { id: String(event.value.orderId) } : null;
+  },
   apply,
   notice: (doc) => ({ id: doc._id, version: doc.version, customerId: doc.customerId }),
 };

@@ -15,7 +15,8 @@
  *   GET  /checkoutnow?token={id}                    the shopper's approval page (the order's approve link)
  *
  * and, for the stack and tests (not PayPal APIs): `POST /sandbox/orders/{id}/approve` (approve without a browser,
- * `{"decline": true}` to make the capture come back DECLINED), `GET /sandbox/webhooks` (deliveries so far) and
+ * `{"decline": true}` to make the capture come back DECLINED, `{"capture_amount": "0.01"}` to have it capture another
+ * amount than the order's, as a forged or faulty payment would), `GET /sandbox/webhooks` (deliveries so far) and
  * `GET /sandbox/health`. After each capture it POSTs the PAYMENT.CAPTURE.COMPLETED (or .DECLINED) webhook, and after
  * each refund PAYMENT.CAPTURE.REFUNDED (the refund, naming its capture in its "up" link), with PayPal's transmission
  * headers, to `webhookUrl` when one is set, retrying failed deliveries as PayPal does.
@@ -132,6 +133,8 @@ interface Order {
   payer?: Payer;
   /** Set by a test approval: the capture is declined by the (pretend) funding source. */
   decline: boolean;
+  /** Set by a test approval: the capture takes this amount (a PayPal value) instead of the order's. */
+  captureAmount?: string;
   create_time: string;
   update_time: string;
 }
@@ -450,11 +453,12 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
     return order;
   }
 
-  function approve(order: Order, decline: boolean): void {
+  function approve(order: Order, decline: boolean, captureAmount?: string): void {
     if (order.status === 'COMPLETED') throw unprocessable('ORDER_ALREADY_CAPTURED');
     if (order.status !== 'APPROVED') {
       order.status = 'APPROVED';
       order.decline = decline;
+      if (captureAmount !== undefined) order.captureAmount = captureAmount;
       order.payer = {
         name: { given_name: 'Sandbox', surname: 'Shopper' },
         email_address: 'shopper@sandbox.streamshop.test',
@@ -474,7 +478,7 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
       const c: Capture = {
         id,
         status: order.decline ? 'DECLINED' : 'COMPLETED',
-        amount: unit.amount,
+        amount: order.captureAmount ? { ...unit.amount, value: order.captureAmount } : unit.amount,
         final_capture: true,
         seller_protection: {
           status: 'ELIGIBLE',
@@ -801,7 +805,8 @@ export function createPayPalSandbox(options: PayPalSandboxOptions): PayPalSandbo
     if (method === 'POST' && sandboxApprove) {
       const order = findOrder(sandboxApprove[1]!);
       const body = parseJson(await readBody(req));
-      approve(order, body.decline === true);
+      const captureAmount = typeof body.capture_amount === 'string' ? body.capture_amount : undefined;
+      approve(order, body.decline === true, captureAmount);
       const redirect = order.returnUrl
         ? withQuery(order.returnUrl, { token: order.id, PayerID: order.payer!.payer_id })
         : null;

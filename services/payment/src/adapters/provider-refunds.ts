@@ -5,6 +5,10 @@
  * sent at once (PaymentRefunded follows); a pending refund is recorded by the provider's refund webhook instead,
  * which maps to the same providerEventId, so either way it is recorded once.
  *
+ * A mismatched capture (PaymentMismatchDetected: a reference never recorded for the payment, another amount or
+ * currency) is logged at warn for operators, and its refund comes as a PaymentRefundRequested like any other (with
+ * `mismatch`), against the reference and amount the provider reported.
+ *
  * A refund the provider refuses for good (already refunded at its dashboard, too much, a closed account) cannot be
  * retried into success: it is logged at error with everything an operator needs to refund by hand, and the loop
  * goes on. Requests written before they named their provider and capture cannot be sent anywhere, and are logged so.
@@ -21,6 +25,16 @@ export function createRefundEffects(
     ...options,
     adapter: 'provider-refunds',
     async effect(event, { log, send, untilAnswered }) {
+      if (event.type === 'streamshop.payments.PaymentMismatchDetected') {
+        const { aggregateId: paymentId, orderId, providerEventId, providerReference, amount, reason } = event.value;
+        log.warn(
+          { paymentId, orderId, providerEventId, providerReference, amount, reason },
+          amount
+            ? 'payment mismatch: a capture that is not this payment’s; it does not pay the order and is being refunded'
+            : 'payment mismatch: a capture with no amount; it does not pay the order; refund it by hand if money moved',
+        );
+        return;
+      }
       if (event.type !== 'streamshop.payments.PaymentRefundRequested') return;
       const { aggregateId: paymentId, eventId, orderId, amount, reason, provider, providerReference } = event.value;
       const where = { paymentId, orderId, refundRequest: eventId, provider, providerReference, amount };

@@ -10,14 +10,15 @@
  * recorded as a failed payment through RecordProviderEvent, so the order is cancelled at once instead of at its
  * deadline.
  *
- * The intent's id is not recorded on the payment: the payments context has no command for it yet (see
- * RecordProviderEvent, which needs a provider event); the capture webhook will carry it as providerReference.
+ * The intent's id is recorded on the payment (RecordProviderCheckout → PaymentCheckoutStarted): the Payment decider
+ * accepts a capture only on a PaymentIntent recorded for it, so a signed webhook about any other intent of the
+ * account cannot pay the order.
  */
 
 import type { ScheduledCommand } from '@streamshop/command-service';
 import { deterministicId, type Runnable } from '@streamshop/eventsourcing-kafka';
 import type { PaymentRequested, RecordProviderEvent } from '@streamshop/schemas/types';
-import { PaymentProviderError, type StripeProvider } from '../providers/index.ts';
+import { PaymentProviderError, providerCheckoutRecorded, type StripeProvider } from '../providers/index.ts';
 import { createProviderEffects, type ProviderEffectsOptions } from './provider-effects.ts';
 
 /** The command recording that Stripe refused to create the PaymentIntent (one per payment: a repeat is a no-op). */
@@ -60,9 +61,16 @@ export function createStripeEffects(
         const intent = await untilAnswered('creating the PaymentIntent', { paymentId }, () =>
           stripe.startCheckout({ paymentId, orderId: requested.orderId, amount: requested.amount }),
         );
+        const recorded = { paymentId, correlationId: requested.correlationId, causationId: requested.eventId };
+        await send({
+          topic: options.commandsTopic,
+          key: paymentId,
+          type: 'streamshop.payments.RecordProviderCheckout',
+          value: providerCheckoutRecorded(recorded, 'stripe', intent.paymentIntentId, Date.now()),
+        });
         log.info(
           { paymentId, orderId: requested.orderId, paymentIntent: intent.paymentIntentId },
-          'PaymentIntent created',
+          'PaymentIntent created and recorded',
         );
       } catch (err) {
         if (!(err instanceof PaymentProviderError)) throw err;

@@ -262,14 +262,18 @@ describe('a capture that is not the payment’s: a mismatch, refunded, never cap
       .then([detected('duplicate_capture', eur(5000), 'pi_2'), mismatchRefund(eur(5000), 'pi_2')]);
   });
 
-  it('a duplicate report of a mismatch is a no-op, and the right capture is still recorded after it', () => {
+  it('a duplicate report of a mismatch is a no-op, and a right capture on another reference is recorded after it', () => {
     const after = [requested, started, detected('amount_mismatch', eur(1)), mismatchRefund(eur(1))];
     payment(after)
       .when(odd(eur(1)))
       .then([]);
+    // The same capture reported under another event id (PayPal: our capture call, then its webhook): refunded once.
     payment(after)
-      .when(providerEvent('captured', 'evt_capt', { amount: eur(5000) }))
-      .then([captured]);
+      .when(providerEvent('captured', 'WH-1', { amount: eur(5000) }))
+      .then([]);
+    payment([...after, checkout('pi_2')])
+      .when(providerEvent('captured', 'evt_capt', { amount: eur(5000), providerReference: 'pi_2' }))
+      .then([{ ...captured, value: { ...captured.value, providerReference: 'pi_2' } } as PaymentEventDraft]);
   });
 
   it('the mismatch refund is recorded apart: it neither needs a capture nor uses up the real one', () => {

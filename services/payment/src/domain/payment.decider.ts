@@ -138,8 +138,10 @@ function mismatch(command: RecordProviderEvent, state: Payment, reason: PaymentM
 
 function recordCapture(command: RecordProviderEvent, state: Payment): PaymentEventDraft[] {
   const { providerEventId, providerReference } = command;
-  // The same capture reported again under another event id: nothing to add.
+  // The same capture reported again under another event id (PayPal reports a capture through our capture call and
+  // its webhook; a PaymentIntent or a PayPal order is captured once): nothing to add, nothing to refund twice.
   if (state.status === 'captured' && providerReference === state.providerReference) return [];
+  if ((state.mismatchReferences ?? []).includes(providerReference)) return [];
   const reason = mismatchOf(command, state);
   if (reason) return mismatch(command, state, reason);
   return [

@@ -20,6 +20,7 @@ export {
   type PayPalWebhookEvent,
   type PayPalWebhookResource,
   type ProviderReport,
+  providerCheckoutRecorded,
   providerEventCommand,
   type RecordProviderEventValue,
   type StartCheckout,

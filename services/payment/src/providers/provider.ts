@@ -5,6 +5,7 @@
  * provider's event id). Expected provider refusals are PaymentProviderError with a stable `code`; a webhook whose
  * signature does not verify is WebhookVerificationError (`code: 'invalid_signature'`).
  */
+import { deterministicId } from '@streamshop/eventsourcing-kafka';
 import type { Money, RecordTypes } from '@streamshop/schemas/types';
 import type Stripe from 'stripe';
 
@@ -35,6 +36,29 @@ export function providerEventCommand(
     correlationId: payment.orderId,
     causationId: null,
     ...report,
+  };
+}
+
+/**
+ * The RecordProviderCheckout for a provider object created for a payment (Stripe PaymentIntent, PayPal order), sent
+ * before the shopper can pay it: the Payment decider accepts captures only on recorded references. The command id
+ * is derived from the payment and the reference, so recording it again is the same command (and a no-op).
+ */
+export function providerCheckoutRecorded(
+  payment: { paymentId: string; correlationId: string; causationId: string | null },
+  provider: 'stripe' | 'paypal',
+  providerReference: string,
+  now: number,
+): RecordTypes['streamshop.payments.RecordProviderCheckout'] {
+  return {
+    commandId: deterministicId('provider-checkout', payment.paymentId, providerReference),
+    aggregateId: payment.paymentId,
+    idempotencyKey: null,
+    issuedAt: now,
+    correlationId: payment.correlationId,
+    causationId: payment.causationId,
+    provider,
+    providerReference,
   };
 }
 
@@ -94,7 +118,14 @@ export interface StripeProvider extends PaymentProvider {
    * `payment_intent.succeeded` event Stripe would send for this payment, signed with the webhook secret as the
    * Stripe CLI signs (`stripe.webhooks.generateTestHeaderString`).
    */
-  simulateSucceeded(p: { paymentId: string; orderId: string; amount: Money; webhookUrl: string }): Promise<{
+  simulateSucceeded(p: {
+    paymentId: string;
+    orderId: string;
+    amount: Money;
+    webhookUrl: string;
+    /** The PaymentIntent to report paid (the one checkout recorded); default: the payment's, created idempotently. */
+    paymentIntentId?: string;
+  }): Promise<{
     eventId: string;
   }>;
 }

@@ -257,6 +257,8 @@ export function createStripeProvider(
         data: {
           object: {
             ...intent,
+            // stripe-mock keeps no state: each create answers a new id, so the caller names the one it recorded.
+            id: p.paymentIntentId ?? intent.id,
             amount: p.amount.amount,
             amount_capturable: 0,
             amount_received: p.amount.amount,
