@@ -5,6 +5,7 @@
  * OpenAPI (before the routes, which it collects), then one plugin per route group, then the static storefront.
  */
 import { randomUUID } from 'node:crypto';
+import { ServiceSetupError } from '@streamshop/command-service';
 import type { Config } from '@streamshop/config';
 import type { Queries } from '@streamshop/projections/queries';
 import type { ReadCache } from '@streamshop/read-cache';
@@ -60,16 +61,20 @@ export interface GatewayContext extends GatewayDeps {
   dispatcher: Dispatcher;
   orderEvents: OrderEventsHub;
   verifier: TokenVerifier;
-  /** Present in dev mode only (no Clerk keys, not production). */
+  /** Present in dev mode only (STREAMSHOP_DEV_MODE, no Clerk keys, not production). */
   devSigner: DevSigner | undefined;
 }
 
-/** The gateway cannot run with this configuration; the message says what to set. */
-export class GatewayConfigError extends Error {
+/** The gateway cannot run with this configuration; the message says what to set (printed alone at start). */
+export class GatewayConfigError extends ServiceSetupError {
   override name = 'GatewayConfigError';
 }
 
-/** Clerk when keys are configured; otherwise the dev signer, refused in production. */
+/**
+ * Clerk when keys are configured; otherwise the dev signer, but only when dev mode was asked for explicitly
+ * (STREAMSHOP_DEV_MODE=1, set by `streamshop up` and the tests): a deployment that forgets a variable must not serve
+ * "sign in as admin" to anyone, so the absence of keys alone is a refusal, not dev mode.
+ */
 async function authFor(config: Config): Promise<{ verifier: TokenVerifier; devSigner: DevSigner | undefined }> {
   const { jwtKey, secretKey, authorizedParties } = config.clerk;
   if (jwtKey || secretKey) {
@@ -80,6 +85,12 @@ async function authFor(config: Config): Promise<{ verifier: TokenVerifier; devSi
     throw new GatewayConfigError(
       'STREAMSHOP_ENV=production but no Clerk keys are set: set CLERK_JWT_KEY (PEM public key, networkless) or ' +
         'CLERK_SECRET_KEY. The dev sign-in is never enabled in production.',
+    );
+  }
+  if (!config.devMode) {
+    throw new GatewayConfigError(
+      'no Clerk keys are set and dev mode is off: set CLERK_JWT_KEY (PEM public key, networkless) or CLERK_SECRET_KEY, ' +
+        'or for local use only STREAMSHOP_DEV_MODE=1 (dev sign-in on a loopback listener).',
     );
   }
   const devSigner = await createDevSigner();
@@ -121,7 +132,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdFrom(req.headers['x-request-id'], randomUUID),
     bodyLimit: config.gateway.bodyLimitBytes,
-    trustProxy: config.env === 'production',
+    // X-Forwarded-For is the client's own say unless a proxy we run appended it: only the configured number of hops
+    // is believed, so a client cannot pick its own rate-limit bucket (0: the socket's peer is the client).
+    // (proxy-addr's hop index: 0 is the socket's peer, i.e. the nearest proxy.)
+    trustProxy: (_address: string, hop: number) => hop < config.gateway.trustedProxyHops,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     // Coercion for query strings, params and headers only: JSON bodies must match their schema's types exactly.
     schemaController: { compilersFactory: { buildValidator: requestValidators() } },

@@ -127,13 +127,22 @@ async function requestPayment(provider: 'stripe' | 'paypal', amount = 2500) {
   return { paymentId, orderId, amount };
 }
 
+/** The PaymentIntent the payment service created for a Stripe payment, once recorded on it: what a capture names. */
+async function recordedIntent(paymentId: string): Promise<string> {
+  const started = await eventually(
+    () => eventsOf(paymentId).find((e) => e.type.endsWith('.PaymentCheckoutStarted')) ?? false,
+    { message: 'the PaymentIntent recorded' },
+  );
+  return String(started!.value.providerReference);
+}
+
 const problem = async (res: Response) => (await res.json()) as { code: string };
 
 const eventsOf = (paymentId: string) => seen.of(T.events()).filter((e) => e.value.aggregateId === paymentId);
 
 /** A Stripe event as Stripe would POST it, and its Stripe-Signature header (v1 = HMAC-SHA256 of `t.payload`). */
 function stripeWebhook(
-  p: { paymentId: string; orderId: string; amount: number },
+  p: { paymentId: string; orderId: string; amount: number; paymentIntent: string },
   eventId: string,
   secret = ns.config.stripe.webhookSecret,
 ) {
@@ -145,7 +154,7 @@ function stripeWebhook(
     livemode: false,
     data: {
       object: {
-        id: `pi_${p.paymentId.replaceAll('-', '')}`,
+        id: p.paymentIntent,
         object: 'payment_intent',
         amount: p.amount,
         amount_received: p.amount,
@@ -169,7 +178,8 @@ const postStripe = (payload: string, signature: string) =>
 
 describe('Stripe webhooks', () => {
   it('a replayed webhook (same event id) is recorded once: one PaymentCaptured', async () => {
-    const payment = await requestPayment('stripe');
+    const requested = await requestPayment('stripe');
+    const payment = { ...requested, paymentIntent: await recordedIntent(requested.paymentId) };
     const { payload, signature } = stripeWebhook(payment, `evt_${randomUUID().replaceAll('-', '')}`);
     for (let i = 0; i < 3; i++) {
       const res = await postStripe(payload, signature);
@@ -190,7 +200,8 @@ describe('Stripe webhooks', () => {
   });
 
   it('a wrong signature or a tampered body → 400 and nothing recorded', async () => {
-    const payment = await requestPayment('stripe');
+    const requested = await requestPayment('stripe');
+    const payment = { ...requested, paymentIntent: await recordedIntent(requested.paymentId) };
     const bad = stripeWebhook(payment, 'evt_wrong_secret', 'whsec_not_the_secret');
     const res = await postStripe(bad.payload, bad.signature);
     expect(res.status).toBe(400);

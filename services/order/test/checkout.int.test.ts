@@ -18,6 +18,7 @@ import {
   paymentCaptured,
   placeOrder,
   receiveStock,
+  recordedIntent,
   shortTypes,
   startServices,
   stripeRecorder,
@@ -90,6 +91,7 @@ describe('checkout through the four services', () => {
       'OrderPaymentRequested',
     ]);
 
+    expect(await recordedIntent(seen, paymentId)).toBe(String(intent.response.id));
     await sender.send(paymentCaptured(paymentId, String(intent.response.id), 5000));
 
     await eventually(() => seen.stream('orders.events', orderId).length >= 6, {
@@ -113,7 +115,11 @@ describe('checkout through the four services', () => {
         .sort(),
     ).toEqual([0, 1]);
     expect(events[4]!.value).toMatchObject({ paymentId, amount: eur(5000), providerReference: intent.response.id });
-    expect(shortTypes(seen.stream('payments.events', paymentId))).toEqual(['PaymentRequested', 'PaymentCaptured']);
+    expect(shortTypes(seen.stream('payments.events', paymentId))).toEqual([
+      'PaymentRequested',
+      'PaymentCheckoutStarted',
+      'PaymentCaptured',
+    ]);
     // Paid: the saga confirms each line's reservation, so the units stay reserved past the TTL until shipment.
     const lineOf = (sku: string) => () =>
       shortTypes(seen.stream('inventory.events', sku).filter((e) => e.value.orderId === orderId));
@@ -141,6 +147,7 @@ describe('checkout through the four services', () => {
       { timeoutMs: 60_000, message: 'the payment service creates a PaymentIntent' },
     );
     const paymentIntent = String(intent.response.id);
+    expect(await recordedIntent(seen, paymentId)).toBe(paymentIntent);
     await sender.send(paymentCaptured(paymentId, paymentIntent, 2500));
     await eventually(() => shortTypes(seen.stream('orders.events', orderId)).includes('OrderConfirmed'), {
       timeoutMs: 60_000,
@@ -156,11 +163,12 @@ describe('checkout through the four services', () => {
     const payment = seen.stream('payments.events', paymentId);
     expect(shortTypes(payment)).toEqual([
       'PaymentRequested',
+      'PaymentCheckoutStarted',
       'PaymentCaptured',
       'PaymentRefundRequested',
       'PaymentRefunded',
     ]);
-    const [, , requested, refunded] = payment;
+    const [, , , requested, refunded] = payment;
     expect(requested!.value).toMatchObject({ amount: eur(2500), provider: 'stripe', providerReference: paymentIntent });
     // One refund at Stripe, for that PaymentIntent and amount, keyed by the refund request.
     const refunds = stripe.calls.filter((c) => c.method === 'POST' && c.path === '/v1/refunds');

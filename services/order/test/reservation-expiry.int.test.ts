@@ -18,6 +18,7 @@ import {
   paymentCaptured,
   placeOrder,
   receiveStock,
+  recordedIntent,
   shortTypes,
   startServices,
 } from './running-services.fixture.ts';
@@ -81,7 +82,7 @@ it('a paid order keeps its units past the TTL, while an unpaid one placed after 
     timeoutMs: 60_000,
     message: 'the first order awaits its payment',
   });
-  await sender.send(paymentCaptured(paymentIdFor(paid), `pi_${randomUUID().slice(0, 8)}`, 3000));
+  await sender.send(paymentCaptured(paymentIdFor(paid), await recordedIntent(seen, paymentIdFor(paid)), 3000));
   await eventually(() => shortTypes(seen.stream('orders.events', paid)).includes('OrderConfirmed'), {
     timeoutMs: 60_000,
     message: 'the first order is paid and confirmed',
@@ -120,14 +121,14 @@ it('paid after its reservation lapsed and the units were sold: the order is canc
     timeoutMs: 60_000,
     message: 'the other order awaits its payment',
   });
-  await sender.send(paymentCaptured(paymentIdFor(other), `pi_${randomUUID().slice(0, 8)}`, 3000));
+  await sender.send(paymentCaptured(paymentIdFor(other), await recordedIntent(seen, paymentIdFor(other)), 3000));
   await eventually(() => of(other).includes('ReservationConfirmed'), {
     timeoutMs: 60_000,
     message: 'the other order’s stock is kept',
   });
 
   // Now the first order's payment is recorded: its stock cannot be held again.
-  await sender.send(paymentCaptured(paymentIdFor(late), `pi_${randomUUID().slice(0, 8)}`, 3000));
+  await sender.send(paymentCaptured(paymentIdFor(late), await recordedIntent(seen, paymentIdFor(late)), 3000));
   await eventually(() => shortTypes(seen.stream('payments.events', paymentIdFor(late))).includes('PaymentRefunded'), {
     timeoutMs: 60_000,
     message: 'the first order is refunded',

@@ -24,7 +24,7 @@ import {
   type TopicName,
   topicName,
 } from '@streamshop/schemas';
-import { fastConsumer, type Namespace, testLogger } from '@streamshop/testkit';
+import { eventually, fastConsumer, type Namespace, testLogger } from '@streamshop/testkit';
 import { Partitioners, type RecordMetadata } from 'kafkajs';
 import { ADDRESS, eur } from '../src/domain/order.fixtures.ts';
 import { startOrderService } from '../src/main.ts';
@@ -82,6 +82,21 @@ export const placeOrder = (orderId: string, lines: OrderLine[], envelope: Partia
     { customerId: 'user_1', lines, shippingAddress: ADDRESS, currency: 'EUR', paymentProvider: 'stripe' },
     envelope,
   );
+
+/**
+ * The PaymentIntent the payment service created for a payment, once recorded on it (PaymentCheckoutStarted): the
+ * Payment decider accepts a capture only on a recorded reference, so a test pays that one.
+ */
+export async function recordedIntent(
+  seen: { stream(topic: TopicName, aggregateId: string): Observed[] },
+  paymentId: string,
+): Promise<string> {
+  const started = await eventually(
+    () => seen.stream('payments.events', paymentId).find((e) => e.type.endsWith('.PaymentCheckoutStarted')) ?? false,
+    { timeoutMs: 60_000, message: `the PaymentIntent of ${paymentId} recorded` },
+  );
+  return String(started!.value.providerReference);
+}
 
 /** What the gateway's Stripe webhook sends once a payment is captured. */
 export const paymentCaptured = (paymentId: string, paymentIntent: string, amount: number) =>
