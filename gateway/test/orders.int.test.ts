@@ -46,7 +46,12 @@ beforeAll(async () => {
   clerk = await clerkInstance();
   gateway = await startTestGateway(
     ns,
-    withConfig(ns.config, { clerk: { jwtKey: clerk.jwtKey }, gateway: { commandTimeoutMs: 3_000 } }),
+    // Sam places more orders than the default cap on open unpaid ones (order-requests.int.test.ts tests the cap).
+    withConfig(ns.config, {
+      clerk: { jwtKey: clerk.jwtKey },
+      gateway: { commandTimeoutMs: 3_000 },
+      orders: { maxOpenUnpaidPerCustomer: 10 },
+    }),
   );
   await startOrders();
   ({ db } = await ns.mongo());
