@@ -28,6 +28,7 @@ import { problemJsonPlugin } from './plugins/problem-json.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { devRoutes } from './routes/dev.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { orderStreamRoutes } from './routes/order-stream.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { paymentsRoutes } from './routes/payments.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
@@ -171,6 +172,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   if (devSigner) await app.register(devRoutes, ctx);
   await app.register(productsRoutes, ctx);
   await app.register(ordersRoutes, ctx);
+  await app.register(orderStreamRoutes, ctx);
   await app.register(paymentsRoutes, ctx);
   await app.register(adminRoutes, ctx);
   await app.register(webhooksRoutes, ctx);

@@ -19,6 +19,8 @@ export interface Principal {
   sessionId: string | null;
   name?: string;
   email?: string;
+  /** When the session token stops being valid (epoch ms, from `exp`): long-lived responses (SSE) end there. */
+  expiresAt?: number;
 }
 
 export interface TokenVerifier {
@@ -42,6 +44,7 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     sessionId: str(claims.sid) ?? null,
     ...(name ? { name } : {}),
     ...(email ? { email } : {}),
+    ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp * 1000 } : {}),
   };
 }
 

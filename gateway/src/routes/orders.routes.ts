@@ -1,6 +1,6 @@
 /**
- * Orders: the caller's orders, one order (with read-your-writes through `?minVersion=`), its live events (SSE), and
- * the commands to place and cancel one.
+ * Orders: the caller's orders, one order (with read-your-writes through `?minVersion=`), and the commands to place
+ * and cancel one. Its live events (SSE) are in order-stream.routes.ts.
  *
  * Placing is idempotent per (customer, Idempotency-Key): the order id derives from both and the command id also from
  * the body, so a retried request is the same command (answered with its original result) and the same key with
@@ -9,7 +9,6 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { deterministicId } from '@streamshop/eventsourcing-kafka';
-import type { Order as OrderModel } from '@streamshop/projections/queries';
 import type { OrderLine, PlaceOrder } from '@streamshop/schemas/types';
 import type { FastifyReply } from 'fastify';
 import type { DispatchResult } from '../adapters/command-dispatch.ts';
@@ -24,7 +23,6 @@ import {
   OptionalIdempotencyHeaders,
   Order,
   OrderByIdQuery,
-  OrderEventsQuery,
   OrderListQuery,
   OrderPage,
   PlaceOrderBody,
@@ -41,7 +39,6 @@ import {
 import { orderView } from './views.ts';
 
 export const ORDER_CURRENCY = 'EUR';
-const SSE_PING_MS = 15_000;
 const MIN_VERSION_WAIT_MS = 5_000;
 
 /** 202 with the order id (and its version once decided), or the rejection as a problem; 202 pending past the wait. */
@@ -55,12 +52,8 @@ export function answerCommand(reply: FastifyReply, orderId: string, result: Disp
 }
 
 export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
-  const { queries, orderEvents } = ctx;
+  const { queries } = ctx;
   const commandLimit = { max: ctx.config.gateway.rateLimit.commandsPerMinute, timeWindow: 60_000 };
-  const openStreams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const close of [...openStreams]) close();
-  });
 
   app.get(
     '/api/orders',
@@ -106,97 +99,6 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
       if (!order) throw orderNotFound(id);
       reply.header('x-read-model-version', String(order.version));
       return orderView(order);
-    },
-  );
-
-  app.get(
-    '/api/orders/:id/events',
-    {
-      config: { auth: 'user', tokenInQuery: true },
-      schema: {
-        tags: ['orders'],
-        summary: "Server-Sent Events of the order's changes (`event: order`, data = Order); current state first",
-        description:
-          'EventSource cannot set headers: pass the session token as ?access_token=. A `: ping` comment every 15 s.',
-        security: bearerAuth,
-        params: IdParams,
-        querystring: OrderEventsQuery,
-        response: {
-          200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-          ...problems(400, 401, 404),
-        },
-      },
-    },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const { id } = request.params;
-      let lastVersion = -1;
-      let reading = false;
-      let again = false;
-      let closed = false;
-      const raw = reply.raw;
-      const send = (order: OrderModel) => {
-        if (closed || order.version <= lastVersion) return;
-        lastVersion = order.version;
-        raw.write(`id: ${order.version}\nevent: order\ndata: ${JSON.stringify(orderView(order))}\n\n`);
-      };
-      // Serialised re-reads: a burst of notices becomes at most one read in flight and one queued.
-      const refresh = async () => {
-        if (reading) {
-          again = true;
-          return;
-        }
-        reading = true;
-        try {
-          do {
-            again = false;
-            const order = await queries.orders.byId(id);
-            if (order) send(order);
-          } while (again && !closed);
-        } catch (err) {
-          request.log.warn({ err, orderId: id }, 'order re-read for SSE failed; the next notice retries');
-        } finally {
-          reading = false;
-        }
-      };
-      // Listen before the first read, so a change between the read and the subscription is not lost.
-      const unlisten = orderEvents.listen(id, (change) => {
-        if (change.version === undefined || change.version > lastVersion) void refresh();
-      });
-      let initial: OrderModel | null;
-      try {
-        initial = await visibleOrder(queries, id, principal);
-      } catch (err) {
-        unlisten();
-        throw err;
-      }
-      if (!initial) {
-        unlisten();
-        throw orderNotFound(id);
-      }
-
-      reply.hijack();
-      raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      raw.write('retry: 3000\n\n');
-      send(initial);
-      const ping = setInterval(() => raw.write(': ping\n\n'), SSE_PING_MS);
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(ping);
-        unlisten();
-        openStreams.delete(close);
-        raw.end();
-      };
-      openStreams.add(close);
-      request.raw.on('close', close);
-      raw.on('error', close);
     },
   );
 

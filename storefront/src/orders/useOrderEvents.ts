@@ -2,7 +2,8 @@
  * Live order updates: an EventSource on /api/orders/:id/events (the token goes in `access_token`, since EventSource
  * cannot set headers). Every `order` event replaces the cached order when it is newer, so the page re-renders
  * without a reload. The browser's own reconnect would reuse the first URL and its (possibly expired) token, so on an
- * error we close and reconnect ourselves with a fresh token, backing off, and refetch once to cover the gap.
+ * error we close and reconnect ourselves with a fresh token, backing off, and refetch once to cover the gap; the
+ * `reconnect` event the server sends when the token expires is answered at once, with a fresh token.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -48,6 +49,13 @@ export function useOrderEvents(orderId: string, enabled: boolean): LiveState {
         } catch {
           /* a malformed event is skipped; the next one carries the whole order again */
         }
+      });
+      // The server ends a stream when its token expires: come back at once with a fresh one (current state first).
+      es.addEventListener('reconnect', () => {
+        es.close();
+        if (stopped) return;
+        failures = 0;
+        void connect();
       });
       es.addEventListener('error', () => {
         es.close();
