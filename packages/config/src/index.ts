@@ -186,9 +186,9 @@ const EnvSchema = z.object({
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(600),
   GATEWAY_COMMAND_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(60),
   GATEWAY_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(20),
-  CLERK_JWT_KEY: z
   GATEWAY_SSE_MAX_PER_USER: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(5),
   GATEWAY_SSE_MAX_TOTAL: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(1000),
+  CLERK_JWT_KEY: z
     .string()
     .refine((s) => s.includes('-----BEGIN PUBLIC KEY-----'), {
       error: 'expected a PEM public key (-----BEGIN PUBLIC KEY-----…)',
@@ -270,11 +270,11 @@ export interface Config {
     bodyLimitBytes: number;
     /** Requests per minute per client: everything, commands (POST/PUT/DELETE under /api), dev logins. */
     rateLimit: { perMinute: number; commandsPerMinute: number; loginsPerMinute: number };
+    /** Open order event streams (SSE) allowed per signed-in user and per gateway process; more → 429. */
+    sse: { maxPerUser: number; maxTotal: number };
   };
   /** Clerk: session tokens (networkless with jwtKey, else JWKS via secretKey), and the user webhooks. */
   clerk: {
-    /** Open order event streams (SSE) allowed per signed-in user and per gateway process; more → 429. */
-    sse: { maxPerUser: number; maxTotal: number };
     jwtKey: string | undefined;
     secretKey: string | undefined;
     publishableKey: string | undefined;
@@ -428,11 +428,11 @@ export function loadConfig(
         commandsPerMinute: e.GATEWAY_COMMAND_RATE_LIMIT_PER_MINUTE,
         loginsPerMinute: e.GATEWAY_LOGIN_RATE_LIMIT_PER_MINUTE,
       },
+      sse: { maxPerUser: e.GATEWAY_SSE_MAX_PER_USER, maxTotal: e.GATEWAY_SSE_MAX_TOTAL },
     },
     clerk: {
       jwtKey: e.CLERK_JWT_KEY?.replace(/\\n/g, '\n'),
       secretKey: e.CLERK_SECRET_KEY,
-      sse: { maxPerUser: e.GATEWAY_SSE_MAX_PER_USER, maxTotal: e.GATEWAY_SSE_MAX_TOTAL },
       publishableKey: e.CLERK_PUBLISHABLE_KEY,
       webhookSecret: e.CLERK_WEBHOOK_SECRET,
       authorizedParties: e.CLERK_AUTHORIZED_PARTIES,
