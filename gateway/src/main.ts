@@ -7,8 +7,8 @@
  * consumer's group; the database and the Redis prefix default to the same id (`t_x.` → database `t_x`, Redis
  * `t_x:`), as the testkit's namespaces do, unless given explicitly.
  */
-import { ensureCatalogTopics, isEntryPoint, ServiceSetupError } from '@streamshop/command-service';
-import { type Config, loadConfig } from '@streamshop/config';
+import { ensureCatalogTopics, isEntryPoint, runEntryPoint, ServiceSetupError } from '@streamshop/command-service';
+import { type Config, isLoopbackHost, loadConfig, requireProductionSecrets } from '@streamshop/config';
 import { createKafka, RetriedBrokerAnswers, type Runnable, runUntilSignal } from '@streamshop/eventsourcing-kafka';
 import { createPaymentProviders } from '@streamshop/payment-service/providers';
 import { createQueries } from '@streamshop/projections/queries';
@@ -82,6 +82,13 @@ export function startGateway(config: Config, options: GatewayOptions = {}): Gate
       return app;
     },
     async start() {
+      const host = options.host ?? config.gateway.host;
+      // loadConfig refuses GATEWAY_HOST off loopback in dev mode; a host given here must obey the same rule.
+      if (config.devMode && !isLoopbackHost(host)) {
+        throw new GatewayConfigError(
+          `dev mode (STREAMSHOP_DEV_MODE) listens on loopback only, not ${host}: anyone who reaches it can sign in as an admin; set GATEWAY_HOST=127.0.0.1, or unset STREAMSHOP_DEV_MODE and configure real secrets`,
+        );
+      }
       try {
         const retriedAnswers = new RetriedBrokerAnswers();
         const kafka = createKafka(
@@ -150,7 +157,6 @@ export function startGateway(config: Config, options: GatewayOptions = {}): Gate
           kafkaRetriedAnswers: () => retriedAnswers.entries(),
         });
         stops.push(() => app!.close());
-        const host = options.host ?? config.gateway.host;
         await app.listen({ port: options.port ?? config.gateway.port, host });
         const address = app.server.address();
         const port = typeof address === 'object' && address ? address.port : (options.port ?? config.gateway.port);
@@ -168,9 +174,13 @@ export function startGateway(config: Config, options: GatewayOptions = {}): Gate
 export { GatewayConfigError };
 
 if (isEntryPoint(import.meta.url)) {
-  const config = loadConfig();
-  const logger = pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS });
-  // The reply consumer needs commerce.command-replies; creating missing catalog topics is idempotent.
-  await ensureCatalogTopics(config, logger);
-  await runUntilSignal([startGateway(config, { logger })], { logger });
+  await runEntryPoint('gateway', async () => {
+    const config = loadConfig();
+    // Before connecting to anything: a deployment missing a secret stops here, naming every variable to set.
+    requireProductionSecrets(config, 'gateway');
+    const logger = pino({ level: config.logLevel, redact: REDACTED_LOG_PATHS });
+    // The reply consumer needs commerce.command-replies; creating missing catalog topics is idempotent.
+    await ensureCatalogTopics(config, logger);
+    await runUntilSignal([startGateway(config, { logger })], { logger });
+  });
 }

@@ -5,8 +5,8 @@
  * startPlatform rebuilds storefront/dist when any of its sources is newer.)
  */
 import { join } from 'node:path';
-import { loadConfig } from '@streamshop/config';
 import { stackPaths } from '@streamshop/stack';
+import { testConfig } from '@streamshop/testkit';
 import type { TestProject } from 'vitest/node';
 // The stack's apt helper (not part of @streamshop/stack's public surface yet).
 import { ensureDebianPackage } from '../../infra/local/src/prerequisites.ts';
@@ -19,7 +19,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<void> {
   const say = (line: string) => process.stdout.write(`[e2e] ${line}\n`);
-  const logs = stackPaths(loadConfig().stack.dir).logs;
+  const logs = stackPaths(testConfig().stack.dir).logs;
   const chromium = await ensureDebianPackage(say, 'chromium', 'chromium', join(logs, 'chromium-install.log'));
   say(`chromium: ${chromium}`);
   project.provide('chromiumPath', chromium);

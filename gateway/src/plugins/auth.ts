@@ -1,6 +1,8 @@
 /**
  * Authentication and roles. A route opts in with `config.auth`: `'user'` (any signed-in caller) or `'admin'`.
- * The check runs in `onRequest`, before the body is read: an anonymous caller learns nothing about validation.
+ * The check runs in `preParsing`: after the rate limiter (an `onRequest` hook of each route), so every guess at a token
+ * counts against the caller's limit, and before the body is read, so an anonymous caller learns nothing about
+ * validation.
  * Missing, forged or expired tokens → 401 problem; a shopper on an admin route → 403. The token comes from
  * `Authorization: Bearer …`, or `?access_token=` on routes with `config.tokenInQuery` (EventSource cannot set headers).
  */
@@ -44,7 +46,7 @@ export function principalOf(request: FastifyRequest): Principal {
 
 async function auth(app: FastifyInstance, { verifier }: { verifier: TokenVerifier }) {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('preParsing', async (request) => {
     const required = request.routeOptions.config.auth;
     if (!required) return;
     const token = tokenOf(request);

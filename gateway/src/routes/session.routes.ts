@@ -44,7 +44,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (a
   );
 };
 
-/** Stripe runs in test mode (test keys, or stripe-mock): the "Pay (test mode)" button is offered. Never in production. */
+/**
+ * Test-mode payments (the "Pay (test mode)" button and its signed test webhook) exist only in dev mode with a Stripe
+ * test key: a test key alone is not enough, since anyone holding a shopper token could then mark orders paid.
+ */
 export function isStripeTestMode(ctx: Pick<GatewayContext, 'config'>): boolean {
-  return ctx.config.env !== 'production' && ctx.config.stripe.secretKey.startsWith('sk_test_');
+  return ctx.config.devMode && ctx.config.env !== 'production' && ctx.config.stripe.secretKey.startsWith('sk_test_');
 }

@@ -12,7 +12,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { DEMO_CATALOG } from '@streamshop/catalog-service/seed';
 import { allOf, ensureCatalogTopics } from '@streamshop/command-service';
-import type { Config } from '@streamshop/config';
+import { type Config, requireProductionSecrets } from '@streamshop/config';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
 import { GatewayConfigError, startGateway } from '@streamshop/gateway/main';
 import { startProjections } from '@streamshop/projections/main';
@@ -58,6 +58,8 @@ export class PlatformAborted extends Error {
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  // The gateway and the payment service run here: outside dev mode they need real secrets, checked before any start.
+  requireProductionSecrets(config, ['gateway', 'payment-service']);
   const prefix = options.prefix ?? '';
   const say = options.say ?? (() => {});
   const logger = options.logger ?? pino({ level: config.logLevel });

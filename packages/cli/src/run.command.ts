@@ -6,7 +6,7 @@
  */
 import { startCatalogService } from '@streamshop/catalog-service/main';
 import { allOf, ensureCatalogTopics as ensureTopicsFor } from '@streamshop/command-service';
-import { loadConfig } from '@streamshop/config';
+import { loadConfig, requireProductionSecrets } from '@streamshop/config';
 import { runUntilSignal } from '@streamshop/eventsourcing-kafka';
 import { startInventoryService } from '@streamshop/inventory-service/main';
 import { startOrderService } from '@streamshop/order-service/main';
@@ -62,8 +62,13 @@ commit, consumer groups are left); a second Ctrl-C exits at once.`,
     )
     .action(async (opts: { only?: ServiceName[]; prefix: string }) => {
       const config = loadConfig();
-      const logger = pino({ level: config.logLevel });
       const names = opts.only ?? NAMES;
+      // The same refusal as each service's own main.ts: outside dev mode, no stand-in secrets.
+      requireProductionSecrets(
+        config,
+        names.map((name) => `${name}-service`),
+      );
+      const logger = pino({ level: config.logLevel });
       try {
         await ensureTopicsFor(config, logger, opts.prefix);
       } catch (err) {

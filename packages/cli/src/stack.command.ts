@@ -81,10 +81,15 @@ Examples:
   $ streamshop up                        everything; open the URL it prints
   $ streamshop up --port 8080 --no-seed
   $ streamshop up --prefix dev2. --port 0   a second, isolated platform beside the first
-  $ GATEWAY_HOST=0.0.0.0 streamshop up   reachable from other machines`,
+  $ STREAMSHOP_DEV_MODE=0 streamshop up  real Clerk, Stripe and PayPal secrets (from the environment) instead of
+                                         dev mode; then GATEWAY_HOST=0.0.0.0 may make it reachable from other machines
+
+It runs in dev mode (STREAMSHOP_DEV_MODE=1 unless set): dev sign-in as the demo users and test-mode payments,
+against the local stack, on a loopback listener only.`,
     )
     .action(async (opts: { port?: number; prefix: string; seed: boolean; storefront: boolean }) => {
-      const config = loadConfig();
+      // The local platform is the one place dev mode is on by default; an explicit STREAMSHOP_DEV_MODE=0 wins.
+      const config = loadConfig(undefined, { devModeUnlessSet: true });
       const logFile = logFileFor(config, 'platform');
       const logger = pino(
         { level: config.logLevel },

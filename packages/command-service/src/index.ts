@@ -5,5 +5,5 @@
 export { avroRuntimeSerde } from './avro-runtime-serde.ts';
 export { type Deadline, type DeadlineChange, DeadlineIndex } from './deadline-index.ts';
 export { createDeadlineScheduler, type DeadlineSchedulerOptions, type ScheduledCommand } from './deadline-scheduler.ts';
-export { ensureCatalogTopics, isEntryPoint, runService, ServiceSetupError } from './run-service.ts';
+export { ensureCatalogTopics, isEntryPoint, runEntryPoint, runService, ServiceSetupError } from './run-service.ts';
 export { allOf, type ServiceOptions, type ServiceWiring, serviceWiring } from './service-wiring.ts';

@@ -4,7 +4,7 @@
  * commit, groups are left) — the shared `runUntilSignal` does that part.
  */
 import { pathToFileURL } from 'node:url';
-import { type Config, loadConfig } from '@streamshop/config';
+import { type Config, ConfigError, loadConfig, requireProductionSecrets } from '@streamshop/config';
 import { createKafka, type Runnable, runUntilSignal } from '@streamshop/eventsourcing-kafka';
 import { type EnsureTopicsResult, ensureTopics } from '@streamshop/schemas/topics';
 import { type Logger, pino } from 'pino';
@@ -16,7 +16,6 @@ export function isEntryPoint(moduleUrl: string): boolean {
   return script !== undefined && pathToFileURL(script).href === moduleUrl;
 }
 
-/** Creates the catalog's topics that are missing, verifies the others; throws naming any mismatch. */
 /** A setup failure whose message already says what to do (the CLI prints it without a stack trace). */
 export class ServiceSetupError extends Error {
   override name = 'ServiceSetupError';
@@ -47,12 +46,33 @@ export async function ensureCatalogTopics(config: Config, logger: Logger, prefix
   }
 }
 
+/**
+ * Runs an entry point's `main`. A configuration or setup refusal already says what to do: it is printed as that
+ * message alone (no stack trace) and the process exits 1, so a misconfigured deployment fails loudly at start.
+ */
+export async function runEntryPoint(name: string, main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (err) {
+    if (!(err instanceof ConfigError || err instanceof ServiceSetupError)) throw err;
+    process.stderr.write(`${name}: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * A command service's `main`: configuration (refusing missing or local-stack secrets the service uses, outside dev
+ * mode), the catalog's topics, then the service until a signal.
+ */
 export async function runService(
   name: string,
   factory: (config: Config, options: ServiceOptions) => Runnable,
 ): Promise<void> {
-  const config = loadConfig();
-  const logger = pino({ level: config.logLevel }).child({ process: name });
-  await ensureCatalogTopics(config, logger);
-  await runUntilSignal([factory(config, { logger })], { logger });
+  await runEntryPoint(name, async () => {
+    const config = loadConfig();
+    requireProductionSecrets(config, name);
+    const logger = pino({ level: config.logLevel }).child({ process: name });
+    await ensureCatalogTopics(config, logger);
+    await runUntilSignal([factory(config, { logger })], { logger });
+  });
 }

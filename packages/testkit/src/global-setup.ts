@@ -4,12 +4,12 @@
  * keeps a stack we started, for fast reruns). With STREAMSHOP_STACK=docker and a reachable Docker engine (GitHub
  * Actions), the same servers come from infra/docker-compose.yml through testcontainers instead.
  */
-import { loadConfig } from '@streamshop/config';
 import { down, up } from '@streamshop/stack';
 import { startDockerStack } from './docker-stack.ts';
+import { testConfig } from './test-config.ts';
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const config = loadConfig();
+  const config = testConfig();
   if (config.stack.mode === 'docker') return startDockerStack();
   const say = (line: string) => process.stdout.write(`[stack] ${line}\n`);
   const result = await up(config, { say });

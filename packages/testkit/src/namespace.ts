@@ -6,11 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Config, loadConfig } from '@streamshop/config';
+import type { Config } from '@streamshop/config';
 import { Redis } from 'ioredis';
 import { type Admin, type ITopicConfig, Kafka, logLevel } from 'kafkajs';
 import { type Db, MongoClient } from 'mongodb';
 import { eventually } from './eventually.ts';
+import { testConfig } from './test-config.ts';
 
 export interface Namespace {
   /** Short unique id, e.g. `t_kafka_3f9a1c`. */
@@ -41,7 +42,7 @@ function slug(fileOrName: string): string {
 }
 
 /** Call in `beforeAll` with `import.meta.url`; call `cleanup()` in `afterAll`. */
-export function createNamespace(fileOrName: string, config: Config = loadConfig()): Namespace {
+export function createNamespace(fileOrName: string, config: Config = testConfig()): Namespace {
   const id = `t_${slug(fileOrName)}_${randomBytes(3).toString('hex')}`;
   const kafka = new Kafka({
     clientId: id,
