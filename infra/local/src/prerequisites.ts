@@ -16,7 +16,8 @@ export function onPath(tool: string): string | undefined {
 }
 
 const HOW: Record<string, string> = {
-  java: 'install a JDK 17 (Debian: apt-get install openjdk-17-jdk-headless)',
+  java: 'install a JDK 17 (Debian: apt-get install openjdk-17-jdk-headless) or point JAVA_HOME at one',
+  python3: 'install Python 3 (Debian: apt-get install python3)',
   mvn: 'install Apache Maven (Debian: apt-get install maven)',
   go: 'install Go 1.22 or newer (https://go.dev/doc/install, or Debian: apt-get install golang)',
   tar: 'install tar (Debian: apt-get install tar)',
@@ -30,7 +31,7 @@ export function requireTool(tool: keyof typeof HOW | string, forWhat: string): s
 }
 
 /** The major version of a Java home (from its `release` file), or undefined. */
-function javaMajor(home: string): number | undefined {
+export function javaMajor(home: string): number | undefined {
   try {
     const m = /JAVA_VERSION="(\d+)/.exec(readFileSync(join(home, 'release'), 'utf8'));
     return m ? Number(m[1]) : undefined;
@@ -39,14 +40,21 @@ function javaMajor(home: string): number | undefined {
   }
 }
 
+/** `<home>/bin/java` when `home` holds a Java of at least `min`, else undefined. */
+export function javaIn(home: string | undefined, min: number): string | undefined {
+  if (!home) return undefined;
+  const major = javaMajor(home);
+  const java = join(home, 'bin', 'java');
+  return major !== undefined && major >= min && existsSync(java) ? java : undefined;
+}
+
 /**
- * A `java` binary of at least `min`: the given home, then JAVA_HOME, then the `java` on PATH, then any JDK under
- * /usr/lib/jvm (Debian's and Temurin's place). Apicurio Registry 3.3 is built for Java 21; Kafka runs on 17.
+ * A `java` binary of at least `min` for Kafka: JAVA_HOME (`javaHome`), then the `java` on PATH, then any JDK under
+ * /usr/lib/jvm (Debian's and Temurin's place). The registry has its own rule (`components/registry-java.ts`).
  */
-export function findJava(min: number, preferred: string | undefined, forWhat: string): string {
+export function findJava(min: number, javaHome: string | undefined, forWhat: string): string {
   const homes: string[] = [];
-  if (preferred) homes.push(preferred);
-  if (process.env.JAVA_HOME) homes.push(process.env.JAVA_HOME);
+  if (javaHome) homes.push(javaHome);
   const onPathJava = onPath('java');
   if (onPathJava) {
     try {
@@ -60,12 +68,11 @@ export function findJava(min: number, preferred: string | undefined, forWhat: st
     for (const d of readdirSync('/usr/lib/jvm').sort()) homes.push(join('/usr/lib/jvm', d));
   }
   for (const home of homes) {
-    const major = javaMajor(home);
-    if (major !== undefined && major >= min && existsSync(join(home, 'bin', 'java'))) return join(home, 'bin', 'java');
+    const java = javaIn(home, min);
+    if (java) return java;
   }
   throw new StepError(
-    `${forWhat} needs Java ${min} or newer and none was found (looked at ${preferred ? 'STREAMSHOP_REGISTRY_JAVA_HOME, ' : ''}JAVA_HOME, PATH and /usr/lib/jvm). ` +
-      `Install a JDK ${min}+ (e.g. Temurin ${min}) and point STREAMSHOP_REGISTRY_JAVA_HOME at it.`,
+    `${forWhat} needs Java ${min} or newer and none was found (looked at JAVA_HOME, PATH and /usr/lib/jvm): ${HOW.java}.`,
   );
 }
 

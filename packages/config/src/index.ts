@@ -104,6 +104,7 @@ const EnvSchema = z.object({
   STREAMSHOP_REDIS_PORT: port(STACK_DEFAULT_PORTS.redis),
   STREAMSHOP_REGISTRY_PORT: port(STACK_DEFAULT_PORTS.registry),
   STREAMSHOP_REGISTRY_JAVA_HOME: z.string().min(1).optional(),
+  JAVA_HOME: z.string().optional(),
   STREAMSHOP_STRIPE_MOCK_PORT: port(STACK_DEFAULT_PORTS.stripeMock),
   STREAMSHOP_PAYPAL_SANDBOX_PORT: port(STACK_DEFAULT_PORTS.paypalSandbox),
   PAYPAL_SANDBOX_WEBHOOK_URL: urlWith(['http:', 'https:'], 'http://127.0.0.1:18080/webhooks/paypal').optional(),
@@ -234,6 +235,8 @@ export interface Config {
     ports: { [K in keyof typeof STACK_DEFAULT_PORTS]: number };
     kafkaHeap: string;
     registryJavaHome: string | undefined;
+    /** JAVA_HOME: the machine's JDK; the stack uses it where it is new enough (Kafka 17+, the registry 21+). */
+    javaHome: string | undefined;
     /** True when MONGODB_URL was given: the stack then uses that server and starts none. */
     externalMongo: boolean;
     /** Where the local PayPal sandbox POSTs its webhooks (e.g. the gateway's /webhooks/paypal); undefined = none. */
@@ -378,6 +381,7 @@ export function loadConfig(
       ports,
       kafkaHeap: e.STREAMSHOP_KAFKA_HEAP,
       registryJavaHome: e.STREAMSHOP_REGISTRY_JAVA_HOME,
+      javaHome: e.JAVA_HOME || undefined,
       externalMongo: e.MONGODB_URL !== undefined,
       paypalSandboxWebhookUrl: e.PAYPAL_SANDBOX_WEBHOOK_URL,
     },

