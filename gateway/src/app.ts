@@ -24,7 +24,7 @@ import { authPlugin } from './plugins/auth.ts';
 import { hardeningPlugin, requestIdFrom } from './plugins/hardening.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
-import { problemJsonPlugin } from './plugins/problem-json.ts';
+import { problemJsonPlugin, problemJsonServerOptions } from './plugins/problem-json.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { devRoutes } from './routes/dev.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -133,6 +133,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdFrom(req.headers['x-request-id'], randomUUID),
     bodyLimit: config.gateway.bodyLimitBytes,
+    // What the router answers before any plugin runs (an overlong path parameter) is a problem+json too.
+    ...problemJsonServerOptions,
     // X-Forwarded-For is the client's own say unless a proxy we run appended it: only the configured number of hops
     // is believed, so a client cannot pick its own rate-limit bucket (0: the socket's peer is the client).
     // (proxy-addr's hop index: 0 is the socket's peer, i.e. the nearest proxy.)

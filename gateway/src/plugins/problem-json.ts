@@ -2,7 +2,8 @@
  * Every error the gateway answers is `application/problem+json` (RFC 9457) with a stable `code` and a human `detail`,
  * never a stack trace. Handlers throw `HttpProblem` for expected outcomes they turn into errors (not found, a rejected
  * command); validation, body parsing, size limits, rate limits and unknown routes are mapped here; anything else is
- * logged with its request id and answered as a bare 500.
+ * logged with its request id and answered as a bare 500. What the router answers before any of that (an overlong
+ * path parameter, a bad URL) is a problem too, through `problemJsonServerOptions`.
  */
 import { QueryInputError } from '@streamshop/projections/queries';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -18,6 +19,7 @@ const TITLES: Record<number, string> = {
   406: 'Not Acceptable',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -86,6 +88,32 @@ function errorPath(context: string, e: { instancePath?: string; params?: Record<
   if (typeof missing === 'string') path += `.${missing}`;
   return path;
 }
+
+/**
+ * How long a path parameter may be before the router gives up on it. Fastify's default (100) is shorter than the
+ * ids our schemas accept (200), so a valid id was answered 414 before its route ran; past this, no id of ours fits.
+ */
+export const MAX_PATH_PARAM_LENGTH = 1024;
+
+/**
+ * Fastify's `frameworkErrors`: what the router answers before any route or hook runs (a path parameter past
+ * MAX_PATH_PARAM_LENGTH, a malformed percent-encoding). Without it Fastify writes its own application/json body.
+ */
+export function frameworkErrorProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    sendProblem(reply, 414, 'uri_too_long', `a path parameter is longer than ${MAX_PATH_PARAM_LENGTH} characters`);
+  } else if (error.code === 'FST_ERR_BAD_URL') {
+    sendProblem(reply, 400, 'bad_url', 'the path is not a valid URL component');
+  } else {
+    sendProblem(reply, 400, 'bad_request', error.message);
+  }
+}
+
+/** The Fastify server options that belong with this plugin (the router answers before plugins run). */
+export const problemJsonServerOptions = {
+  routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+  frameworkErrors: frameworkErrorProblem,
+};
 
 export interface ProblemJsonOptions {
   /** Tried first for unknown routes (the storefront's client-side routes); true when it answered. */
