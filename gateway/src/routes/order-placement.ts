@@ -41,10 +41,11 @@ export function mergeLines(lines: readonly { sku: string; quantity: number }[]):
 export function requireUnitsPerSkuWithin(merged: readonly MergedLine[], maxUnitsPerSku: number): void {
   const over = merged.filter((l) => l.quantity > maxUnitsPerSku);
   if (over.length === 0) return;
+  const asked = over.map((l) => `${l.quantity} × ${l.sku}`).join(', ');
   throw new HttpProblem(
     422,
     'quantity_limit_exceeded',
-    `at most ${maxUnitsPerSku} units of a product per order: ` + over.map((l) => `${l.quantity} × ${l.sku}`).join(', '),
+    `at most ${maxUnitsPerSku} units of a product per order: ${asked}`,
     {
       errors: over.flatMap((l) =>
         l.indices.map((i) => ({
