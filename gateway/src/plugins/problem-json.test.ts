@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { problemJsonPlugin, problemJsonServerOptions } from './problem-json.ts';
@@ -32,5 +33,21 @@ describe('what the router answers before any route runs', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(res.json()).toMatchObject({ status: 400, code: 'bad_url' });
+  });
+});
+
+describe("what Node's HTTP parser refuses before Fastify sees a request", () => {
+  it('answers a request head past 16 KiB 431 as problem+json', async () => {
+    const server = await app();
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = server.server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/orders/o1?access_token=${'t'.repeat(20_000)}`);
+      expect(res.status).toBe(431);
+      expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(await res.json()).toMatchObject({ status: 431, code: 'headers_too_large' });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,8 +3,11 @@
  * never a stack trace. Handlers throw `HttpProblem` for expected outcomes they turn into errors (not found, a rejected
  * command); validation, body parsing, size limits, rate limits and unknown routes are mapped here; anything else is
  * logged with its request id and answered as a bare 500. What the router answers before any of that (an overlong
- * path parameter, a bad URL) is a problem too, through `problemJsonServerOptions`.
+ * path parameter, a bad URL) and what Node's parser refuses (an oversized request head) are problems too, through
+ * `problemJsonServerOptions`.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { QueryInputError } from '@streamshop/projections/queries';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -17,12 +20,14 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -109,10 +114,30 @@ export function frameworkErrorProblem(error: FastifyError, _request: FastifyRequ
   }
 }
 
-/** The Fastify server options that belong with this plugin (the router answers before plugins run). */
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser rejects before Fastify sees a request (a request head past
+ * Node's 16 KiB: 431; a timeout: 408; anything else unparseable: 400), written on the socket as a problem too.
+ */
+export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'the request line and headers are larger than the server accepts (16 KiB)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request took too long to arrive']
+        : [400, 'malformed_request', 'the request is not valid HTTP'];
+  const body = JSON.stringify(problemBody(status, code, detail));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** The Fastify server options that belong with this plugin (the router and Node answer before plugins run). */
 export const problemJsonServerOptions = {
   routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
   frameworkErrors: frameworkErrorProblem,
+  clientErrorHandler: clientErrorProblem,
 };
 
 export interface ProblemJsonOptions {
