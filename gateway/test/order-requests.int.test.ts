@@ -269,3 +269,14 @@ describe('hoarding limits', () => {
     expect(afterPaying.statusCode, afterPaying.body).toBe(202);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('names the new problems of POST /api/orders under their statuses', async () => {
+    const doc = (await gateway.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const responses = doc.paths['/api/orders'].post.responses;
+    expect(responses['409'].description).toContain('too_many_unpaid_orders');
+    expect(responses['422'].description).toContain('quantity_limit_exceeded');
+    expect(responses['422'].description).toContain('idempotency_key_reused');
+    expect(Object.keys(responses['422'].content)).toEqual(['application/problem+json']);
+  });
+});
