@@ -114,7 +114,11 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
           verified = await verify(request, body);
         } catch (err) {
           if (err instanceof HttpProblem) throw err;
-          if (err instanceof PaymentProviderError) throw providerProblem(err, provider);
+          if (err instanceof PaymentProviderError) {
+            // The provider's text stays in the log; the client gets the stable code (providerProblem).
+            request.log.warn({ err, provider }, 'webhook verification unavailable');
+            throw providerProblem(err, provider);
+          }
           if (!isWebhookVerificationError(err)) request.log.warn({ err, provider }, 'webhook verification failed');
           throw new HttpProblem(400, 'invalid_signature', `the ${provider} webhook signature does not verify`);
         }
