@@ -397,6 +397,10 @@ export interface StockReservationRejected extends EventEnvelope {
   line: number;
   /** Units requested. */
   quantity: number;
+  /** The refused reservation's expiresAt (the ReserveStock's, or the lapsed reservation's): the stock item remembers the refusal until its watermark passes it, so a redelivered ReserveStock is not decided again. Null on events recorded before it existed. */
+  expiresAt: TimestampMillis | null;
+  /** When the reservation was asked for (the ReserveStock's issuedAt), advancing the stock item's watermark; null for the answer to a ConfirmReservation, and on events recorded before it existed. */
+  requestedAt: TimestampMillis | null;
   /** Stable snake_case code: insufficient_stock, unknown_sku, or reservation_expired (the answer to ConfirmReservation when the reservation had expired and its units were sold meanwhile). */
   reason: string;
   /** Stock levels of the SKU after this event. */
@@ -413,6 +417,8 @@ export interface StockReserved extends EventEnvelope {
   quantity: number;
   /** When the reservation lapses if not committed. */
   expiresAt: TimestampMillis;
+  /** When the reservation was asked for: the ReserveStock's issuedAt (its order's placement time). The stock item keeps the latest as its watermark: settled reservations that lapsed before it are forgotten, and a ReserveStock that lapsed before it is a stale redelivery. Null on events recorded before it existed. */
+  requestedAt: TimestampMillis | null;
   /** Stock levels of the SKU after this event. */
   levels: StockLevels;
 }

@@ -15,7 +15,7 @@ import {
 import type { Config } from '@streamshop/config';
 import { createCommandProcessor, type Runnable } from '@streamshop/eventsourcing-kafka';
 import { expireReservation, trackReservations } from './adapters/reservation-expiry.ts';
-import { stockItemDecider } from './domain/index.ts';
+import { stockItemDecider, stockItemStateCodec } from './domain/index.ts';
 
 export function startInventoryService(config: Config, options: ServiceOptions = {}): Runnable {
   const w = serviceWiring(config, 'inventory-service', options);
@@ -24,6 +24,7 @@ export function startInventoryService(config: Config, options: ServiceOptions = 
     ...w.runtime,
     service: w.service,
     decider: stockItemDecider,
+    stateCodec: stockItemStateCodec,
     serde: w.serde,
     mapping: w.mapping(),
     topics,

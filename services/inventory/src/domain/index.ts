@@ -1,5 +1,6 @@
 /** The inventory's pure domain: the Stock item decider, one aggregate per SKU. */
 export {
+  EXPIRED_RETENTION_MS,
   RESERVATION_REJECTION,
   type Reservation,
   type ReservationStatus,
@@ -7,4 +8,5 @@ export {
   type StockItemEventDraft,
   type StockItemState,
   stockItemDecider,
+  stockItemStateCodec,
 } from './stock-item.decider.ts';

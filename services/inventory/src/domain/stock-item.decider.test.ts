@@ -1,7 +1,20 @@
+import { fold, isRejection } from '@streamshop/decider';
 import { given } from '@streamshop/decider/testing';
-import type { CommandEnvelope, InventoryCommand, InventoryCommandName, RecordTypes } from '@streamshop/schemas/types';
-import { describe, it } from 'vitest';
-import { type StockItemEventDraft, stockItemDecider } from './stock-item.decider.ts';
+import type {
+  CommandEnvelope,
+  InventoryCommand,
+  InventoryCommandName,
+  RecordTypes,
+  StockLevels,
+} from '@streamshop/schemas/types';
+import { describe, expect, it } from 'vitest';
+import {
+  EXPIRED_RETENTION_MS,
+  type StockItemEventDraft,
+  type StockItemState,
+  stockItemDecider,
+  stockItemStateCodec,
+} from './stock-item.decider.ts';
 
 const SKU = 'SKU-1';
 const T0 = 1_700_000_000_000;
@@ -33,8 +46,19 @@ const received = (quantity: number, onHand = quantity, reserved = 0): StockItemE
 const reserved = (orderId: string, line: number, quantity: number, onHand: number, total: number) =>
   ({
     type: 'streamshop.inventory.StockReserved',
-    value: { orderId, line, quantity, expiresAt: T0 + TTL, levels: levels(onHand, total) },
+    value: { orderId, line, quantity, expiresAt: T0 + TTL, requestedAt: T0, levels: levels(onHand, total) },
   }) satisfies StockItemEventDraft;
+
+/** StockReservationRejected's value for a ReserveStock issued at T0 (expiring at T0 + TTL). */
+const rejection = (orderId: string, line: number, quantity: number, reason: string, after: StockLevels) => ({
+  orderId,
+  line,
+  quantity,
+  expiresAt: T0 + TTL,
+  requestedAt: T0 as number | null,
+  reason,
+  levels: after,
+});
 
 const reserve = (orderId: string, line: number, quantity: number) =>
   command('streamshop.inventory.ReserveStock', { orderId, line, quantity, expiresAt: T0 + TTL });
@@ -144,7 +168,7 @@ describe('ReserveStock', () => {
       .then([
         {
           type: 'streamshop.inventory.StockReservationRejected',
-          value: { orderId: 'o-2', line: 1, quantity: 3, reason: 'insufficient_stock', levels: levels(10, 8) },
+          value: rejection('o-2', 1, 3, 'insufficient_stock', levels(10, 8)),
         },
       ]);
   });
@@ -155,7 +179,7 @@ describe('ReserveStock', () => {
       .then([
         {
           type: 'streamshop.inventory.StockReservationRejected',
-          value: { orderId: 'o-1', line: 0, quantity: 1, reason: 'unknown_sku', levels: levels(0, 0) },
+          value: rejection('o-1', 0, 1, 'unknown_sku', levels(0, 0)),
         },
       ]);
   });
@@ -166,7 +190,7 @@ describe('ReserveStock', () => {
       .then([
         {
           type: 'streamshop.inventory.StockReservationRejected',
-          value: { orderId: 'o-1', line: 0, quantity: 0, reason: 'invalid_quantity', levels: levels(10, 0) },
+          value: rejection('o-1', 0, 0, 'invalid_quantity', levels(10, 0)),
         },
       ]);
   });
@@ -185,7 +209,7 @@ describe('ReserveStock', () => {
       .then([]);
     const rejected: StockItemEventDraft = {
       type: 'streamshop.inventory.StockReservationRejected',
-      value: { orderId: 'o-1', line: 0, quantity: 30, reason: 'insufficient_stock', levels: levels(10, 0) },
+      value: rejection('o-1', 0, 30, 'insufficient_stock', levels(10, 0)),
     };
     stock([received(10), rejected])
       .when(reserve('o-1', 0, 3))
@@ -355,7 +379,10 @@ describe('ConfirmReservation (the order was paid)', () => {
       .then([
         {
           type: 'streamshop.inventory.StockReservationRejected',
-          value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'reservation_expired', levels: levels(10, 9) },
+          value: {
+            ...rejection('o-1', 0, 3, 'reservation_expired', levels(10, 9)),
+            requestedAt: null,
+          },
         },
       ]);
     // Once rejected, asking again changes nothing more.
@@ -363,7 +390,10 @@ describe('ConfirmReservation (the order was paid)', () => {
       ...soldOut,
       {
         type: 'streamshop.inventory.StockReservationRejected',
-        value: { orderId: 'o-1', line: 0, quantity: 3, reason: 'reservation_expired', levels: levels(10, 9) },
+        value: {
+          ...rejection('o-1', 0, 3, 'reservation_expired', levels(10, 9)),
+          requestedAt: null,
+        },
       },
     ])
       .when(confirm('o-1', 0))
@@ -377,5 +407,126 @@ describe('ConfirmReservation (the order was paid)', () => {
     stock([received(10), reserved('o-1', 0, 3, 10, 3), releasedEvent('o-1', 0, 3, 10, 0)])
       .when(confirm('o-1', 0))
       .thenRejects('reservation_not_found', /it was released/);
+  });
+});
+
+describe('bounded memory: the reservation watermark', () => {
+  /** A reservation requested at `at` (an order placed then), lapsing a TTL later. */
+  const reservedAt = (orderId: string, quantity: number, onHand: number, total: number, at: number) =>
+    ({
+      type: 'streamshop.inventory.StockReserved',
+      value: { orderId, line: 0, quantity, expiresAt: at + TTL, requestedAt: at, levels: levels(onHand, total) },
+    }) satisfies StockItemEventDraft;
+  const rejectedAt = (orderId: string, quantity: number, onHand: number, total: number, at: number) =>
+    ({
+      type: 'streamshop.inventory.StockReservationRejected',
+      value: {
+        orderId,
+        line: 0,
+        quantity,
+        expiresAt: at + TTL,
+        requestedAt: at,
+        reason: 'insufficient_stock',
+        levels: levels(onHand, total),
+      },
+    }) satisfies StockItemEventDraft;
+  const reserveAt = (orderId: string, quantity: number, at: number) =>
+    command('streamshop.inventory.ReserveStock', { orderId, line: 0, quantity, expiresAt: at + TTL }, at);
+  const remembered = (events: StockItemEventDraft[]) => Object.keys(fold(stockItemDecider, events).reservations);
+  const LATER = T0 + TTL + 1;
+
+  it('remembers a rejected attempt until the watermark passes its expiresAt, so its redelivery is a no-op', () => {
+    const attempt = [received(2), rejectedAt('o-1', 3, 2, 0, T0)];
+    // More units arrive: the redelivered attempt would now fit, but it was decided already.
+    stock([...attempt, received(5, 7)])
+      .when(reserveAt('o-1', 3, T0))
+      .then([]);
+    expect(remembered(attempt)).toEqual(['o-1#0']);
+  });
+
+  it('after the attempt is forgotten, its redelivered ReserveStock still does not reserve', () => {
+    const history = [received(2), rejectedAt('o-1', 3, 2, 0, T0), received(5, 7), reservedAt('o-2', 1, 7, 1, LATER)];
+    expect(remembered(history)).toEqual(['o-2#0']);
+    stock(history)
+      .when(reserveAt('o-1', 3, T0))
+      .then([]);
+  });
+
+  it('a ReserveStock that lapsed before the watermark is a no-op even for a line never seen', () => {
+    stock([received(10), reservedAt('o-2', 1, 10, 1, LATER)])
+      .when(reserveAt('o-9', 1, T0))
+      .then([]);
+  });
+
+  it('forgets released and committed reservations behind the watermark, never held or confirmed ones', () => {
+    const history = [
+      received(10),
+      reservedAt('o-held', 1, 10, 1, T0),
+      reservedAt('o-paid', 1, 10, 2, T0),
+      confirmedEvent('o-paid', 0, 1, 10, 2),
+      reservedAt('o-gone', 1, 10, 3, T0),
+      releasedEvent('o-gone', 0, 1, 10, 2),
+      reservedAt('o-sent', 1, 10, 3, T0),
+      committedEvent('o-sent', 0, 1, 9, 2),
+      reservedAt('o-new', 1, 9, 3, LATER),
+    ];
+    expect(remembered(history).sort()).toEqual(['o-held#0', 'o-new#0', 'o-paid#0']);
+    // The held one still lapses, after the watermark passed it.
+    stock(history)
+      .when(expire('o-held', 0, LATER + 1))
+      .then([expiredEvent('o-held', 0, 1, 9, 2)]);
+  });
+
+  it('remembers an expired reservation for EXPIRED_RETENTION_MS more: a late payment still learns it was sold', () => {
+    const soldOut = [
+      received(10),
+      reservedAt('o-1', 3, 10, 3, T0),
+      expiredEvent('o-1', 0, 3, 10, 0),
+      reservedAt('o-2', 9, 10, 9, LATER),
+    ];
+    stock(soldOut)
+      .when(confirm('o-1', 0))
+      .then([
+        {
+          type: 'streamshop.inventory.StockReservationRejected',
+          value: { ...rejection('o-1', 0, 3, 'reservation_expired', levels(10, 9)), requestedAt: null },
+        },
+      ]);
+    const muchLater = [...soldOut, reservedAt('o-3', 1, 10, 10, T0 + TTL + EXPIRED_RETENTION_MS + 1)];
+    expect(remembered(muchLater)).not.toContain('o-1#0');
+  });
+
+  it('stays bounded over many rejected attempts: only those within one TTL of the newest are kept', () => {
+    let state = fold(stockItemDecider, [received(1), reservedAt('o-holder', 1, 1, 1, T0)]);
+    const MINUTE = 60_000;
+    for (let i = 1; i <= 5_000; i++) {
+      const events = stockItemDecider.decide(reserveAt(`o-${i}`, 1, T0 + i * MINUTE), state);
+      if (isRejection(events)) throw new Error(events.detail);
+      expect(events.map((e) => e.type)).toEqual(['streamshop.inventory.StockReservationRejected']);
+      state = fold(stockItemDecider, events, state);
+    }
+    // The holder's reservation (held) and the attempts of the last TTL: not the 5,000 seen.
+    expect(Object.keys(state.reservations).length).toBeLessThanOrEqual(TTL / MINUTE + 2);
+    expect(state.reservations['o-holder#0']?.status).toBe('held');
+  });
+
+  it('loads a snapshot taken before the watermark, and keeps rejections recorded without their expiry', () => {
+    const oldSnapshotState = {
+      known: true,
+      onHand: 10,
+      reserved: 0,
+      reservations: { 'o-1#0': { quantity: 30, expiresAt: 0, status: 'rejected' } },
+    };
+    const loaded = stockItemStateCodec.fromJSON(JSON.parse(JSON.stringify(oldSnapshotState)));
+    expect(loaded.watermark).toBe(0);
+    const after: StockItemState = fold(stockItemDecider, [reservedAt('o-2', 1, 10, 1, LATER)], loaded);
+    expect(Object.keys(after.reservations).sort()).toEqual(['o-1#0', 'o-2#0']);
+    // Its redelivery, whatever expiresAt it carries, is still recognised.
+    const redelivered = command(
+      'streamshop.inventory.ReserveStock',
+      { orderId: 'o-1', line: 0, quantity: 3, expiresAt: LATER + 2 * TTL },
+      T0,
+    );
+    expect(stockItemDecider.decide(redelivered, after)).toEqual([]);
   });
 });

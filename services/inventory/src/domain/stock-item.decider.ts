@@ -7,6 +7,24 @@
  * a repeated ReserveStock for the same (order, line) changes nothing, even after the first was released,
  * expired, committed or rejected, so a redelivered command cannot reserve twice.
  *
+ * Bounded memory, without giving that up. Remembering every (order, line) ever seen would let the state (and its
+ * snapshots) grow without bound — one entry per rejected attempt, forever. Instead:
+ * - every reservation, rejected ones included, keeps its ReserveStock's `expiresAt` (commands are derived, so a
+ *   redelivery carries the very same one);
+ * - `watermark` is the latest `requestedAt` (a ReserveStock's issuedAt: its order's placement time) this SKU decided;
+ *   it only moves forward;
+ * - a settled reservation (rejected, released, committed) is forgotten once its `expiresAt` is before the
+ *   watermark; an expired one EXPIRED_RETENTION_MS later, because a payment recorded after the TTL still confirms it
+ *   (ConfirmReservation holds it again, or tells the saga its units were sold);
+ * - a ReserveStock whose `expiresAt` is before the watermark is a no-op.
+ * So a forgotten line's expiresAt is before the watermark, its redelivered ReserveStock is too, and it is a no-op:
+ * never a second reservation. What is kept is what is held or confirmed (each holds ≥ 1 unit, so at most `onHand`
+ * entries) plus what was requested within one reservation TTL (plus the expired retention) before the newest request.
+ * The price: a ReserveStock that lapsed before a newer one was decided (its order placed more than a TTL before
+ * another order of this SKU, i.e. a saga lagging by more than the TTL) is ignored, not decided late: its reservation
+ * would have lapsed already. Rejected reservations recorded before they carried `expiresAt` (0) are kept: their
+ * expiry is unknown, so forgetting them could let a redelivery reserve.
+ *
  * A held reservation lapses at its expiresAt (ExpireReservation, sent by a timer) unless the order confirms it
  * (ConfirmReservation, once paid): a confirmed reservation never expires, and is committed when the order ships or
  * released if it is cancelled. Without that, a paid order waiting longer than the TTL to ship would lose its
@@ -24,7 +42,10 @@ export type ReservationStatus = 'held' | 'confirmed' | 'committed' | 'released' 
 
 export interface Reservation {
   quantity: number;
-  /** When a held reservation lapses (epoch ms); 0 for a rejected one. A confirmed one does not lapse. */
+  /**
+   * When a held reservation lapses (epoch ms), its ReserveStock's; a rejected one keeps it too, to be remembered until
+   * the watermark passes it (0: rejected before rejections carried it). A confirmed one does not lapse.
+   */
   expiresAt: number;
   status: ReservationStatus;
 }
@@ -34,9 +55,23 @@ export interface StockItemState {
   known: boolean;
   onHand: number;
   reserved: number;
-  /** Every reservation this SKU has seen, by `reservationKey(orderId, line)`; kept to deduplicate ReserveStock. */
+  /**
+   * The latest `requestedAt` (a ReserveStock's issuedAt) decided here, epoch ms; 0 before any. Settled reservations
+   * that lapsed before it are forgotten, and a ReserveStock that lapsed before it is a stale redelivery (see above).
+   */
+  watermark: number;
+  /**
+   * The reservations this SKU must still remember, by `reservationKey(orderId, line)`, to deduplicate ReserveStock:
+   * the held and confirmed ones, and the settled ones not yet behind the watermark.
+   */
   reservations: Readonly<Record<string, Reservation>>;
 }
+
+/**
+ * How long after its expiresAt (measured on the watermark) an expired reservation is still remembered: a payment
+ * recorded after the reservation TTL confirms it then (holding it again, or cancelling and refunding the order).
+ */
+export const EXPIRED_RETENTION_MS = 24 * 60 * 60_000;
 
 /** Reasons carried by StockReservationRejected (stable snake_case codes). */
 export const RESERVATION_REJECTION = {
@@ -97,21 +132,31 @@ function decide(command: InventoryCommand, state: StockItemState): StockItemEven
       ];
     }
     case 'streamshop.inventory.ReserveStock': {
-      const { orderId, line, quantity, expiresAt } = command.value;
+      const { orderId, line, quantity, expiresAt, issuedAt: requestedAt } = command.value;
       if (state.reservations[reservationKey(orderId, line)]) return [];
+      // Lapsed before the watermark: a redelivery of a reservation that may be forgotten already (see the top).
+      if (expiresAt < state.watermark) return [];
       const refusal = reservationRefusal(state, quantity);
       if (refusal) {
         return [
           {
             type: 'streamshop.inventory.StockReservationRejected',
-            value: { orderId, line, quantity, reason: refusal, levels: levels(onHand, reserved) },
+            value: {
+              orderId,
+              line,
+              quantity,
+              expiresAt,
+              requestedAt,
+              reason: refusal,
+              levels: levels(onHand, reserved),
+            },
           },
         ];
       }
       return [
         {
           type: 'streamshop.inventory.StockReserved',
-          value: { orderId, line, quantity, expiresAt, levels: levels(onHand, reserved + quantity) },
+          value: { orderId, line, quantity, expiresAt, requestedAt, levels: levels(onHand, reserved + quantity) },
         },
       ];
     }
@@ -169,6 +214,8 @@ function decide(command: InventoryCommand, state: StockItemState): StockItemEven
               orderId,
               line,
               quantity: r.quantity,
+              expiresAt: r.expiresAt,
+              requestedAt: null,
               reason: RESERVATION_REJECTION.reservationExpired,
               levels: levels(onHand, reserved),
             },
@@ -209,6 +256,24 @@ function settle(state: StockItemState, orderId: string, line: number, status: Re
   return current ? withReservation(state, orderId, line, { ...current, status }) : state;
 }
 
+const SETTLED: ReadonlySet<ReservationStatus> = new Set(['rejected', 'released', 'committed', 'expired']);
+
+/** Whether a reservation may be forgotten under `watermark` (see the invariant at the top). */
+function forgettable(r: Reservation, watermark: number): boolean {
+  if (!SETTLED.has(r.status) || r.expiresAt === 0) return false;
+  return r.expiresAt + (r.status === 'expired' ? EXPIRED_RETENTION_MS : 0) < watermark;
+}
+
+/** Moves the watermark to `requestedAt` if later, forgetting what falls behind it. */
+function advance(state: StockItemState, requestedAt: number | null | undefined): StockItemState {
+  const current = state.watermark ?? 0;
+  if (requestedAt == null || requestedAt <= current) return state;
+  const reservations = Object.fromEntries(
+    Object.entries(state.reservations).filter(([, r]) => !forgettable(r, requestedAt)),
+  );
+  return { ...state, watermark: requestedAt, reservations };
+}
+
 function evolve(state: StockItemState, event: StockItemEventDraft): StockItemState {
   // Every event carries the levels after it: folding takes them as they are rather than re-deriving deltas.
   const { onHand, reserved } = event.value.levels;
@@ -218,12 +283,14 @@ function evolve(state: StockItemState, event: StockItemEventDraft): StockItemSta
     case 'streamshop.inventory.StockAdjusted':
       return { ...next, known: true };
     case 'streamshop.inventory.StockReserved': {
-      const { orderId, line, quantity, expiresAt } = event.value;
-      return withReservation(next, orderId, line, { quantity, expiresAt, status: 'held' });
+      const { orderId, line, quantity, expiresAt, requestedAt } = event.value;
+      return advance(withReservation(next, orderId, line, { quantity, expiresAt, status: 'held' }), requestedAt);
     }
     case 'streamshop.inventory.StockReservationRejected': {
-      const { orderId, line, quantity } = event.value;
-      return withReservation(next, orderId, line, { quantity, expiresAt: 0, status: 'rejected' });
+      // Events recorded before rejections carried expiresAt: 0, remembered for good (their expiry is unknown).
+      const { orderId, line, quantity, expiresAt, requestedAt } = event.value;
+      const rejected: Reservation = { quantity, expiresAt: expiresAt ?? 0, status: 'rejected' };
+      return advance(withReservation(next, orderId, line, rejected), requestedAt);
     }
     case 'streamshop.inventory.ReservationReleased':
       return settle(next, event.value.orderId, event.value.line, 'released');
@@ -237,7 +304,16 @@ function evolve(state: StockItemState, event: StockItemEventDraft): StockItemSta
 }
 
 export const stockItemDecider: Decider<InventoryCommand, StockItemEventDraft, StockItemState> = {
-  initialState: { known: false, onHand: 0, reserved: 0, reservations: {} },
+  initialState: { known: false, onHand: 0, reserved: 0, watermark: 0, reservations: {} },
   evolve,
   decide,
+};
+
+/**
+ * The Stock item's state across the snapshot topic: JSON, reading snapshots taken before the watermark existed
+ * (no `watermark`: 0, so nothing is forgotten or ignored until the next ReserveStock moves it).
+ */
+export const stockItemStateCodec = {
+  toJSON: (state: StockItemState): unknown => state,
+  fromJSON: (json: unknown): StockItemState => ({ watermark: 0, ...(json as Omit<StockItemState, 'watermark'>) }),
 };
