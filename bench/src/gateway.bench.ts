@@ -121,7 +121,11 @@ function urlOf(app: FastifyInstance): string {
 
 async function main(): Promise<void> {
   const args = parseBenchArgs();
-  const config = loadConfig({ ...process.env, GATEWAY_RATE_LIMIT_PER_MINUTE: String(BENCH_RATE_LIMIT_PER_MINUTE) });
+  // A local gateway on the local stack, as `streamshop up` runs it: dev mode unless STREAMSHOP_DEV_MODE says otherwise.
+  const config = loadConfig(
+    { ...process.env, GATEWAY_RATE_LIMIT_PER_MINUTE: String(BENCH_RATE_LIMIT_PER_MINUTE) },
+    { devModeUnlessSet: true },
+  );
   const demo = DEMO_CATALOG.find((p) => p.sku === SKU);
   if (!demo) throw new Error(`${SKU} is no longer in the demo catalog; pick another SKU for the bench`);
 
