@@ -1,0 +1,54 @@
+/**
+ * kafkajs' logs against the real broker: back-to-back transactions of one transactional id, as a command service
+ * commits batch after batch, meet CONCURRENT_TRANSACTIONS (the coordinator is still writing the previous commit's
+ * markers when the next transaction adds its partitions). kafkajs retries it and every transaction commits; our
+ * logger must then show no error line, and the retried answers must be counted.
+ */
+import { createNamespace, type Namespace } from '@streamshop/testkit';
+import { type Logger, pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka, createTransactionalProducer } from '../src/kafka-io.ts';
+import { RetriedBrokerAnswers } from '../src/kafka-logs.ts';
+
+let ns: Namespace;
+let topic: string;
+const logged: { level: number; msg?: string; error?: string }[] = [];
+const logger: Logger = pino({ level: 'debug' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+
+beforeAll(async () => {
+  ns = createNamespace(import.meta.url);
+  [topic] = (await ns.createTopics([{ name: 'burst.events', numPartitions: 6 }])) as [string];
+});
+
+afterAll(async () => {
+  await ns?.cleanup();
+});
+
+describe('kafkajs logs through createKafka', () => {
+  it('counts the CONCURRENT_TRANSACTIONS of back-to-back transactions and logs no error line', async () => {
+    const retriedAnswers = new RetriedBrokerAnswers();
+    const kafka = createKafka({ brokers: ns.config.kafka.brokers, clientId: `${ns.id}-burst`, retriedAnswers }, logger);
+    const producer = await createTransactionalProducer(kafka, `${ns.id}-burst-0`);
+    try {
+      // Keep going until the coordinator has answered CONCURRENT_TRANSACTIONS at least a few times (it does within
+      // a handful of transactions here), with a ceiling so that a broker that never does fails instead of spinning.
+      const concurrent = () => new Map(retriedAnswers.entries()).get('CONCURRENT_TRANSACTIONS') ?? 0;
+      for (let i = 0; i < 200 && concurrent() < 3; i++) {
+        const tx = await producer.transaction();
+        await tx.send({
+          topic,
+          messages: Array.from({ length: 6 }, (_, partition) => ({ partition, key: `k${partition}`, value: `${i}` })),
+        });
+        await tx.commit();
+      }
+      expect(logged.filter((l) => l.level >= 50).map((l) => `${l.msg} ${l.error ?? ''}`)).toEqual([]);
+      expect(concurrent()).toBeGreaterThanOrEqual(3);
+    } finally {
+      await producer.disconnect();
+    }
+    // The retried answers are still there for whoever asks for debug.
+    expect(
+      logged.some((l) => l.level === 20 && /concurrent operation on the same transaction/.test(l.error ?? '')),
+    ).toBe(true);
+  });
+});
