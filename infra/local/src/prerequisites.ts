@@ -19,7 +19,7 @@ const HOW: Record<string, string> = {
   java: 'install a JDK 17 (Debian: apt-get install openjdk-17-jdk-headless) or point JAVA_HOME at one',
   python3: 'install Python 3 (Debian: apt-get install python3)',
   mvn: 'install Apache Maven (Debian: apt-get install maven)',
-  go: 'install Go 1.22 or newer (https://go.dev/doc/install, or Debian: apt-get install golang)',
+  go: 'install Go 1.22 or newer from https://go.dev/doc/install (Debian 12’s golang-go is 1.19, too old)',
   tar: 'install tar (Debian: apt-get install tar)',
 };
 
