@@ -1,6 +1,7 @@
 /** The command tree. Each group lives in its own module; this file only assembles them. */
 import { Command } from 'commander';
 import { eventsCommand } from './events.command.ts';
+import { fuzzCommand } from './fuzz.command.ts';
 import { projectionsCommand } from './projections.command.ts';
 import { runCommand } from './run.command.ts';
 import { seedCommand } from './seed.command.ts';
@@ -33,6 +34,7 @@ Configuration comes from environment variables (see docs/stack.md), e.g. STREAMS
   cli.addCommand(seedCommand());
   cli.addCommand(eventsCommand());
   cli.addCommand(projectionsCommand());
+  cli.addCommand(fuzzCommand());
   cli.addCommand(webhooksCommand());
   return cli;
 }
