@@ -319,7 +319,12 @@ describe('authentication and roles', () => {
     const forged = await devGateway.app.inject({ method: 'GET', url: '/api/me', headers: bearer(admin) });
     expect(forged.statusCode).toBe(401);
     const config = await devGateway.app.inject({ method: 'GET', url: '/api/config' });
-    expect(config.json()).toMatchObject({ auth: 'dev', currency: 'EUR', stripeTestMode: true });
+    expect(config.json()).toMatchObject({
+      auth: 'dev',
+      currency: 'EUR',
+      stripeTestMode: true,
+      maxUnitsPerSku: ns.config.orders.maxUnitsPerSku,
+    });
   });
 
   it('in production without Clerk keys the gateway refuses to start', async () => {

@@ -20,7 +20,7 @@ import type { GatewayContext } from '../app.ts';
 import { bearerAuth, principalOf } from '../plugins/auth.ts';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import { IdParams, problems } from '../schemas/common.ts';
-import { OrderEventsQuery } from '../schemas/orders.ts';
+import { OrderEventsQuery, SseFrame } from '../schemas/orders.ts';
 import { orderNotFound, visibleOrder } from './order-access.ts';
 import { orderView } from './views.ts';
 
@@ -96,7 +96,12 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<GatewayContext> = asyn
         params: IdParams,
         querystring: OrderEventsQuery,
         response: {
-          200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          200: {
+            description:
+              'text/event-stream: `event: order` frames whose data is the Order (JSON), `event: reconnect` when the ' +
+              'token expires or the stream reaches its lifetime, and `: ping` comments',
+            content: { 'text/event-stream': { schema: SseFrame } },
+          },
           ...problems(400, 401, 404, 429),
         },
       },

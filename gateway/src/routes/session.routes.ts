@@ -23,6 +23,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (a
       stripeTestMode: isStripeTestMode(ctx),
       ...(config.paypal?.clientId ? { paypalClientId: config.paypal.clientId } : {}),
       currency: 'EUR' as const,
+      maxUnitsPerSku: config.orders.maxUnitsPerSku,
     }),
   );
 

@@ -115,8 +115,20 @@ export const OrderByIdQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * One Server-Sent Events frame of GET /api/orders/:id/events, as a client's SSE parser yields it (OpenAPI documents
+ * a stream by the schema of each frame): `event: order` with the Order as JSON in `data`, `event: reconnect` with
+ * `{"code": …}`, and the opening `retry:` frame.
+ */
+export const SseFrame = Type.Object({
+  event: Type.Optional(Type.Union([Type.Literal('order'), Type.Literal('reconnect')])),
+  id: Type.Optional(Type.String()),
+  data: Type.Optional(Type.String({ contentMediaType: 'application/json' })),
+  retry: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+
 export const OrderEventsQuery = Type.Object(
-  { access_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) },
+  { access_token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })) },
   { additionalProperties: false },
 );
 

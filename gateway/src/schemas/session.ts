@@ -13,6 +13,10 @@ export const PublicConfig = Type.Object(
     stripeTestMode: Type.Boolean(),
     paypalClientId: Type.Optional(Type.String()),
     currency: Type.Literal('EUR'),
+    maxUnitsPerSku: Type.Integer({
+      minimum: 1,
+      description: 'Most units of one SKU an order may hold (the cart caps quantities to it).',
+    }),
   },
   { title: 'PublicConfig', description: 'How the storefront signs in and pays.' },
 );
