@@ -54,6 +54,51 @@ export function deterministicId(...parts: (string | number)[]): string {
   return uuidv5(parts.map(String).join('\u001f'), STREAMSHOP_ID_NAMESPACE);
 }
 
+/** What the sender of a command chooses; every other envelope field has one meaning, given by `commandEnvelope`. */
+export interface CommandOrigin {
+  /** Derive it (`deterministicId`) from what makes a retry the same request, so a retry is the same command. */
+  commandId: string;
+  aggregateId: string;
+  /** Epoch milliseconds: the decider's clock. */
+  issuedAt: number;
+  /** The business flow the command belongs to; default: its aggregate id (a flow that starts here). */
+  correlationId?: string;
+  /** The event or command that caused it; default null (a direct request). */
+  causationId?: string | null;
+  /** The client's Idempotency-Key, when the request carried one. */
+  idempotencyKey?: string | null;
+  /** The signed-in user who asked (the acting admin on back-office commands); null for shoppers' flows and systems. */
+  actorId?: string | null;
+}
+
+/** The envelope fields every command record starts with (the schemas' CommandEnvelope), plus who asked. */
+export interface BuiltCommandEnvelope {
+  commandId: string;
+  aggregateId: string;
+  idempotencyKey: string | null;
+  issuedAt: number;
+  correlationId: string;
+  causationId: string | null;
+  actorId: string | null;
+}
+
+/**
+ * Every command's envelope, built in one place: `{ ...commandEnvelope(origin), ...payload }`. Optional fields get
+ * their one default here rather than a `null` typed out by each sender, so a new envelope field (actorId) reaches
+ * every command by changing this function.
+ */
+export function commandEnvelope(origin: CommandOrigin): BuiltCommandEnvelope {
+  return {
+    commandId: origin.commandId,
+    aggregateId: origin.aggregateId,
+    idempotencyKey: origin.idempotencyKey ?? null,
+    issuedAt: origin.issuedAt,
+    correlationId: origin.correlationId ?? origin.aggregateId,
+    causationId: origin.causationId ?? null,
+    actorId: origin.actorId ?? null,
+  };
+}
+
 export function eventIdFor(commandId: string, index: number): string {
   return deterministicId('event', commandId, index);
 }

@@ -33,8 +33,11 @@ export {
   readDeadLetter,
 } from './dead-letter.ts';
 export {
+  type BuiltCommandEnvelope,
   type CommandMeta,
+  type CommandOrigin,
   type CommandReply,
+  commandEnvelope,
   deterministicId,
   type EventMeta,
   eventIdFor,
