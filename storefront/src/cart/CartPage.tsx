@@ -5,10 +5,10 @@ import { ProductImage } from '../components/ProductImage.tsx';
 import { EmptyState } from '../components/states.tsx';
 import { times } from '../money/money.ts';
 import { useCart } from './CartProvider.tsx';
-import { cartTotal, MAX_QUANTITY } from './cart.ts';
+import { cartTotal } from './cart.ts';
 
 export function CartPage() {
-  const { cart, dispatch } = useCart();
+  const { cart, dispatch, maxPerSku } = useCart();
   const total = cartTotal(cart);
 
   if (cart.lines.length === 0) {
@@ -60,7 +60,7 @@ export function CartPage() {
                   id={qtyId}
                   type="number"
                   min={1}
-                  max={MAX_QUANTITY}
+                  max={maxPerSku}
                   className="field-input mt-0 w-16 text-center"
                   value={l.quantity}
                   onChange={(e) => {
@@ -71,6 +71,8 @@ export function CartPage() {
                 <button
                   type="button"
                   className="btn-secondary px-2"
+                  disabled={l.quantity >= maxPerSku}
+                  title={l.quantity >= maxPerSku ? `At most ${maxPerSku} per order` : undefined}
                   aria-label={`Increase quantity of ${l.name}`}
                   onClick={() => dispatch({ type: 'setQuantity', sku: l.sku, quantity: l.quantity + 1 })}
                 >
@@ -94,7 +96,7 @@ export function CartPage() {
         <p className="text-lg">
           Total {total && <Price money={total} className="font-bold" />}
           <span className="block text-xs text-stone-500">
-            Final prices are confirmed from the catalog when you order.
+            Final prices are confirmed from the catalog when you order. At most {maxPerSku} of each product per order.
           </span>
         </p>
         <div className="flex gap-2">

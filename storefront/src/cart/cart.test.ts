@@ -4,12 +4,13 @@ import {
   cartReducer,
   cartSignature,
   cartTotal,
+  DEFAULT_MAX_UNITS_PER_SKU,
   deserializeCart,
   emptyCart,
   itemCount,
-  MAX_QUANTITY,
   orderLines,
   serializeCart,
+  unitsCap,
 } from './cart.ts';
 
 const mug = { id: 'p-mug', sku: 'MUG-1', name: 'Mug', price: { amount: 1250, currency: 'EUR' }, imageUrl: null };
@@ -43,17 +44,37 @@ describe('cart reducer', () => {
     expect(cartTotal(cart)).toEqual({ amount: 3 * 1250 + 1999, currency: 'EUR' });
   });
 
-  it('sets quantities within 1..MAX_QUANTITY, and a quantity of 0 removes the line', () => {
+  it('sets quantities within 1..the per-SKU cap, and a quantity of 0 removes the line', () => {
     let cart = apply(emptyCart, { type: 'add', product: mug });
     cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 5 });
     expect(cart.lines[0]?.quantity).toBe(5);
     cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 1000 });
-    expect(cart.lines[0]?.quantity).toBe(MAX_QUANTITY);
+    expect(cart.lines[0]?.quantity).toBe(DEFAULT_MAX_UNITS_PER_SKU);
     cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 2.7 });
     expect(cart.lines[0]?.quantity).toBe(2);
     expect(cartReducer(cart, { type: 'setQuantity', sku: 'NOPE', quantity: 3 })).toBe(cart);
     cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 0 });
     expect(cart.lines).toEqual([]);
+  });
+
+  it("never holds more of one SKU than the gateway's per-SKU cap (10 unless /api/config says otherwise)", () => {
+    expect(DEFAULT_MAX_UNITS_PER_SKU).toBe(10);
+    let cart = apply(emptyCart, { type: 'add', product: mug, quantity: 8 }, { type: 'add', product: mug, quantity: 8 });
+    expect(cart.lines[0]?.quantity).toBe(10);
+    cart = apply(emptyCart, { type: 'add', product: mug, quantity: 8, max: 3 });
+    expect(cart.lines[0]?.quantity).toBe(3);
+    cart = cartReducer(cart, { type: 'setQuantity', sku: 'MUG-1', quantity: 50, max: 25 });
+    expect(cart.lines[0]?.quantity).toBe(25);
+    // A cart stored under a higher cap is brought down to the shop's current one.
+    cart = cartReducer(cart, { type: 'cap', max: 4 });
+    expect(cart.lines[0]?.quantity).toBe(4);
+    expect(cartReducer(cart, { type: 'cap', max: 4 })).toBe(cart);
+    expect(deserializeCart(serializeCart({ lines: [{ ...cart.lines[0]!, quantity: 99 }] })).lines[0]?.quantity).toBe(
+      10,
+    );
+    expect(unitsCap(undefined)).toBe(10);
+    expect(unitsCap(0)).toBe(10);
+    expect(unitsCap(25)).toBe(25);
   });
 
   it('removes a line and clears the cart', () => {

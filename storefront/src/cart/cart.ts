@@ -6,7 +6,18 @@
 import type { Money, Product } from '../api/types.ts';
 import { sum, times } from '../money/money.ts';
 
-export const MAX_QUANTITY = 99;
+/**
+ * The most units of one SKU an order may hold when the gateway does not say (its ORDER_MAX_UNITS_PER_SKU default).
+ * The gateway's /api/config `maxUnitsPerSku` is the real cap: the cart never holds more than the order would accept.
+ */
+export const DEFAULT_MAX_UNITS_PER_SKU = 10;
+
+/** The cap to apply: the gateway's when it gives a sane one, else the default. */
+export function unitsCap(configured: number | undefined): number {
+  return configured !== undefined && Number.isInteger(configured) && configured >= 1
+    ? configured
+    : DEFAULT_MAX_UNITS_PER_SKU;
+}
 
 export interface CartLine {
   sku: string;
@@ -22,24 +33,31 @@ export interface Cart {
 }
 
 export type CartAction =
-  | { type: 'add'; product: Pick<Product, 'id' | 'sku' | 'name' | 'price' | 'imageUrl'>; quantity?: number }
-  | { type: 'setQuantity'; sku: string; quantity: number }
+  | {
+      type: 'add';
+      product: Pick<Product, 'id' | 'sku' | 'name' | 'price' | 'imageUrl'>;
+      quantity?: number;
+      max?: number;
+    }
+  | { type: 'setQuantity'; sku: string; quantity: number; max?: number }
+  /** Applies a (new) per-SKU cap to every line, e.g. a cart stored before the shop lowered it. */
+  | { type: 'cap'; max: number }
   | { type: 'remove'; sku: string }
   | { type: 'clear' }
   | { type: 'replace'; cart: Cart };
 
 export const emptyCart: Cart = { lines: [] };
 
-function clampQuantity(q: number): number {
+function clampQuantity(q: number, max = DEFAULT_MAX_UNITS_PER_SKU): number {
   if (!Number.isFinite(q)) return 1;
-  return Math.min(MAX_QUANTITY, Math.max(1, Math.trunc(q)));
+  return Math.min(max, Math.max(1, Math.trunc(q)));
 }
 
 export function cartReducer(cart: Cart, action: CartAction): Cart {
   switch (action.type) {
     case 'add': {
       const { product } = action;
-      const quantity = clampQuantity(action.quantity ?? 1);
+      const quantity = clampQuantity(action.quantity ?? 1, action.max);
       const existing = cart.lines.find((l) => l.sku === product.sku);
       if (existing) {
         return {
@@ -50,7 +68,7 @@ export function cartReducer(cart: Cart, action: CartAction): Cart {
                   name: product.name,
                   unitPrice: product.price,
                   imageUrl: product.imageUrl,
-                  quantity: clampQuantity(l.quantity + quantity),
+                  quantity: clampQuantity(l.quantity + quantity, action.max),
                 }
               : l,
           ),
@@ -74,8 +92,14 @@ export function cartReducer(cart: Cart, action: CartAction): Cart {
       if (action.quantity <= 0) return cartReducer(cart, { type: 'remove', sku: action.sku });
       if (!cart.lines.some((l) => l.sku === action.sku)) return cart;
       return {
-        lines: cart.lines.map((l) => (l.sku === action.sku ? { ...l, quantity: clampQuantity(action.quantity) } : l)),
+        lines: cart.lines.map((l) =>
+          l.sku === action.sku ? { ...l, quantity: clampQuantity(action.quantity, action.max) } : l,
+        ),
       };
+    }
+    case 'cap': {
+      if (cart.lines.every((l) => l.quantity <= action.max)) return cart;
+      return { lines: cart.lines.map((l) => ({ ...l, quantity: clampQuantity(l.quantity, action.max) })) };
     }
     case 'remove':
       return { lines: cart.lines.filter((l) => l.sku !== action.sku) };
@@ -134,12 +158,12 @@ function isLine(x: unknown): x is CartLine {
 }
 
 /** Reads a stored cart; anything unreadable (old format, hand-edited storage) is an empty cart, never a crash. */
-export function deserializeCart(raw: string | null): Cart {
+export function deserializeCart(raw: string | null, max = DEFAULT_MAX_UNITS_PER_SKU): Cart {
   if (!raw) return emptyCart;
   try {
     const parsed = JSON.parse(raw) as { v?: unknown; lines?: unknown };
     if (parsed.v !== 1 || !Array.isArray(parsed.lines)) return emptyCart;
-    return { lines: parsed.lines.filter(isLine).map((l) => ({ ...l, quantity: clampQuantity(l.quantity) })) };
+    return { lines: parsed.lines.filter(isLine).map((l) => ({ ...l, quantity: clampQuantity(l.quantity, max) })) };
   } catch {
     return emptyCart;
   }

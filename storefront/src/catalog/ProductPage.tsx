@@ -6,7 +6,6 @@ import { isApiError } from '../api/client.ts';
 import { useApi } from '../api/hooks.ts';
 import type { Product } from '../api/types.ts';
 import { useCart } from '../cart/CartProvider.tsx';
-import { MAX_QUANTITY } from '../cart/cart.ts';
 import { Price } from '../components/Price.tsx';
 import { ProductImage } from '../components/ProductImage.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.tsx';
@@ -15,7 +14,7 @@ import { Availability } from './ProductCard.tsx';
 export function ProductPage() {
   const { productId = '' } = useParams();
   const api = useApi();
-  const { cart, dispatch } = useCart();
+  const { cart, dispatch, maxPerSku } = useCart();
   const [quantity, setQuantity] = useState(1);
   const product = useQuery({
     queryKey: ['product', productId],
@@ -42,6 +41,7 @@ export function ProductPage() {
   const p = product.data;
   const inCart = cart.lines.find((l) => l.sku === p.sku)?.quantity ?? 0;
   const soldOut = p.available <= 0 || p.status !== 'active';
+  const room = Math.max(0, maxPerSku - inCart);
   const add = (e: FormEvent) => {
     e.preventDefault();
     dispatch({ type: 'add', product: p, quantity });
@@ -71,16 +71,21 @@ export function ProductPage() {
               id="product-qty"
               type="number"
               min={1}
-              max={Math.min(MAX_QUANTITY, Math.max(1, p.available))}
+              max={Math.max(1, Math.min(room, p.available))}
               className="field-input w-24"
               value={quantity}
-              onChange={(e) => setQuantity(Math.max(1, Number(e.target.value) || 1))}
+              onChange={(e) => setQuantity(Math.min(maxPerSku, Math.max(1, Number(e.target.value) || 1)))}
             />
           </div>
-          <button type="submit" className="btn-primary" disabled={soldOut} data-testid="add-to-cart">
+          <button type="submit" className="btn-primary" disabled={soldOut || room === 0} data-testid="add-to-cart">
             {soldOut ? 'Sold out' : 'Add to cart'}
           </button>
         </form>
+        {!soldOut && room === 0 && (
+          <p role="status" className="text-sm text-stone-700" data-testid="per-sku-cap">
+            You have the most one order may hold ({maxPerSku}).
+          </p>
+        )}
         {inCart > 0 && (
           <p role="status" className="text-sm text-stone-700">
             {inCart} in your cart ·{' '}
