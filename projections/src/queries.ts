@@ -1,6 +1,6 @@
 /**
  * The query side of the read models (docs/read-models.md): what the gateway calls to read products, orders,
- * inventory and sales. Framework-free: plain async functions over a MongoDB `Db` and the Redis read-through cache,
+ * inventory, sales and customers (the admin's lists among them). Framework-free: plain async functions over a MongoDB `Db` and the Redis read-through cache,
  * so HTTP concerns (schemas, status codes) stay in the gateway.
  *
  * Every query resolves the model's active generation once and reads only `<model>__g<N>` of that generation, with
@@ -11,12 +11,25 @@ import type { ReadCache, ReadModelName } from '@streamshop/read-cache';
 import type { Collection, Db, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import { createInventoryQueries, type InventoryQueries } from './inventory/inventory.queries.ts';
+import { type AdminOrderQueries, createAdminOrderQueries } from './orders/admin-orders.queries.ts';
 import { createOrderQueries, type OrderQueries } from './orders/orders.queries.ts';
 import { createProductQueries, type ProductQueries } from './products/products.queries.ts';
 import { createSalesQueries, type SalesQueries } from './sales/sales.queries.ts';
+import { createUserQueries, type UserQueries } from './users/users.queries.ts';
 
-export type { InventoryLevel, InventoryQueries } from './inventory/inventory.queries.ts';
-export type { Order, OrderPage, OrderQueries } from './orders/orders.queries.ts';
+export { DEFAULT_LOW_STOCK_THRESHOLD } from './inventory/inventory.projection.ts';
+export type { InventoryLevel, InventoryQueries, StockPage, StockRow } from './inventory/inventory.queries.ts';
+export {
+  ADMIN_ORDER_SORTS,
+  type AdminOrderPage,
+  type AdminOrderQueries,
+  type AdminOrderSearch,
+  type AdminOrderSort,
+  type AdminOrderSummary,
+  type CustomerOrderStats,
+} from './orders/admin-orders.queries.ts';
+export { ORDER_STATUSES, type OrderStatus, type RefundStatus, refundStatusOf } from './orders/orders.projection.ts';
+export type { Order, OrderLine, OrderPage, OrderQueries } from './orders/orders.queries.ts';
 export type {
   CategoryCount,
   Product,
@@ -24,9 +37,11 @@ export type {
   ProductQueries,
   ProductSearch,
   ProductSort,
+  ProductSummary,
 } from './products/products.queries.ts';
 export { QueryInputError, type QueryInputErrorCode } from './query-input.ts';
-export type { SalesDay, SalesQueries, SalesRange, SkuSales } from './sales/sales.queries.ts';
+export type { SalesDashboard, SalesDay, SalesQueries, SalesRange, SkuSales } from './sales/sales.queries.ts';
+export type { Customer, CustomerPage, CustomerSearch, UserQueries } from './users/users.queries.ts';
 
 export interface QueryDeps {
   db: Db;
@@ -39,6 +54,10 @@ export interface Queries {
   orders: OrderQueries;
   inventory: InventoryQueries;
   sales: SalesQueries;
+  /** Customers (the `users` model), for the admin. */
+  users: UserQueries;
+  /** Every order, filtered and sorted, and a customer's totals, for the admin. */
+  adminOrders: AdminOrderQueries;
   /** The generation queries of this model read now (Redis mirror → control document → 1). */
   generation(model: ReadModelName): Promise<number>;
 }
@@ -81,11 +100,15 @@ export function createQueries(deps: QueryDeps): Queries {
       db.collection<T>(readModelCollection(model, g)),
   };
 
+  const products = createProductQueries(ctx);
+  const users = createUserQueries(ctx);
   return {
-    products: createProductQueries(ctx),
-    orders: createOrderQueries(ctx),
-    inventory: createInventoryQueries(ctx),
+    products,
+    orders: createOrderQueries(ctx, products),
+    inventory: createInventoryQueries(ctx, products),
     sales: createSalesQueries(ctx),
+    users,
+    adminOrders: createAdminOrderQueries(ctx, users),
     generation,
   };
 }

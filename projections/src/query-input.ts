@@ -121,6 +121,51 @@ export function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/**
+ * An optional, possibly one-sided range of UTC calendar days (`from` and `to` inclusive) as epoch-ms bounds:
+ * `startMs` from 00:00 of `from`, `endMs` (exclusive) from 00:00 of the day after `to`; null where not given.
+ */
+export function parseOpenDayRange(input: { from?: unknown; to?: unknown }): {
+  startMs: number | null;
+  endMs: number | null;
+} {
+  const given = (v: unknown) => v !== undefined && v !== null && v !== '';
+  const startMs = given(input.from) ? parseDay(input.from, 'from') : null;
+  const toMs = given(input.to) ? parseDay(input.to, 'to') : null;
+  if (startMs !== null && toMs !== null && toMs < startMs) {
+    throw new QueryInputError('invalid_date_range', 'from must not be after to', 'to');
+  }
+  return { startMs, endMs: toMs === null ? null : toMs + DAY_MS };
+}
+
+/** Longest free-text query (search boxes): anything longer is not a search. */
+export const MAX_QUERY_LENGTH = 200;
+
+/** A free-text query, trimmed and lower-cased (searched fields are stored lower-cased); null when empty. */
+export function parseText(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new QueryInputError('invalid_query', `${field} must be a string`, field);
+  const text = value.trim().toLowerCase();
+  if (text.length > MAX_QUERY_LENGTH) {
+    throw new QueryInputError('invalid_query', `${field} must be at most ${MAX_QUERY_LENGTH} characters`, field);
+  }
+  return text || null;
+}
+
+/** The literal text as a regular expression: `(` or `.` in a query mean themselves. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One of the allowed values, or the fallback when absent; anything else is an `invalid_sort`. */
+export function parseChoice<T extends string>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new QueryInputError('invalid_sort', `${field} must be one of ${allowed.join(', ')}`, field);
+  }
+  return value as T;
+}
+
 function parseDay(value: unknown, field: string): number {
   const invalid = () =>
     new QueryInputError('invalid_date_range', `${field} must be a calendar date YYYY-MM-DD (UTC)`, field);

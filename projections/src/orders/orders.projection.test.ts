@@ -1,6 +1,6 @@
 import { given, projected } from '@streamshop/projection-runtime';
 import { describe, expect, it } from 'vitest';
-import { ordersProjection } from './orders.projection.ts';
+import { ordersProjection, refundStatusOf } from './orders.projection.ts';
 
 const EUR = (amount: number) => ({ amount, currency: 'EUR' });
 const address = {
@@ -103,6 +103,55 @@ describe('orders projection', () => {
       },
     ]);
     expect(t.failures).toEqual([]);
+  });
+
+  it('adds up partial refunds: the order stays shipped until they reach what was paid, then is refunded', () => {
+    const paidAndShipped = [
+      placed,
+      e('OrderPaymentRequested', { paymentId: 'p1', provider: 'stripe', amount: EUR(1250), deadline: 99 }, 2),
+      e('OrderPaid', { paymentId: 'p1', amount: EUR(1250), providerReference: 'pi_1' }, 3),
+      e('OrderConfirmed', {}, 4),
+      e('OrderShipped', { carrier: 'DHL', trackingNumber: 'JD0001' }, 5),
+      e('OrderRefunded', { amount: EUR(500), reason: 'one cup broken' }, 6),
+    ];
+    const partly = given(ordersProjection, ...paidAndShipped).doc('o1');
+    expect(partly?.status).toBe('shipped');
+    expect(partly?.shipment).toEqual({ carrier: 'DHL', trackingNumber: 'JD0001' });
+    expect(partly?.refund).toEqual({ amount: EUR(500), reason: 'one cup broken' });
+    expect(partly && refundStatusOf(partly)).toBe('partial');
+
+    const all = given(
+      ordersProjection,
+      ...paidAndShipped,
+      e(
+        'OrderRefunded',
+        { amount: EUR(750), reason: null, actorId: 'user_admin', lines: [{ line: 1, quantity: 1 }], restock: true },
+        7,
+      ),
+    );
+    const doc = all.doc('o1');
+    expect(doc?.status).toBe('refunded');
+    expect(doc?.refund).toEqual({ amount: EUR(1250), reason: 'one cup broken' });
+    expect(doc?.refunds).toEqual([
+      { amount: EUR(500), reason: 'one cup broken', lines: [], restock: false, actorId: null, at: 6000 },
+      {
+        amount: EUR(750),
+        reason: null,
+        lines: [{ line: 1, quantity: 1 }],
+        restock: true,
+        actorId: 'user_admin',
+        at: 7000,
+      },
+    ]);
+    expect(doc?.lines.map((l) => l.refundedQuantity)).toEqual([undefined, 1]);
+    expect(doc && refundStatusOf(doc)).toBe('full');
+    expect(doc?.timeline.at(-1)).toEqual({
+      status: 'refunded',
+      at: 7000,
+      event: 'OrderRefunded',
+      version: 7,
+      actorId: 'user_admin',
+    });
   });
 
   it('records a rejected line and the cancellation that follows', () => {

@@ -19,16 +19,19 @@ import type {
   PaymentProvider,
 } from '@streamshop/schemas/types';
 
-export type OrderStatus =
-  | 'placed'
-  | 'reserved'
-  | 'payment_requested'
-  | 'paid'
-  | 'confirmed'
-  | 'shipped'
-  | 'delivered'
-  | 'cancelled'
-  | 'refunded';
+/** Every status an order can be in, in lifecycle order. */
+export const ORDER_STATUSES = [
+  'placed',
+  'reserved',
+  'payment_requested',
+  'paid',
+  'confirmed',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'refunded',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface OrderDocument {
   _id: string;
@@ -42,6 +45,8 @@ export interface OrderDocument {
     unitPrice: Money;
     reservation: 'pending' | 'reserved' | 'rejected';
     rejectionReason: string | null;
+    /** Units of this line refunded so far (absent until a refund names the line). */
+    refundedQuantity?: number;
   }[];
   shippingAddress: Address;
   currency: string;
@@ -59,12 +64,41 @@ export interface OrderDocument {
     mismatches?: PaymentMismatch[];
   };
   cancellation: null | { reason: string; by: CancelledBy };
+  /** Everything refunded so far (the sum of `refunds`) and the last reason given; null until the first refund. */
   refund: null | { amount: Money; reason: string | null };
+  /** Each refund as it happened, oldest first. Absent on documents folded before refunds were listed. */
+  refunds?: OrderRefund[];
   shipment: null | { carrier: string | null; trackingNumber: string | null };
-  timeline: { status: OrderStatus; at: number; event: string; version: number }[];
+  /** Status changes; `actorId` names the admin whose command made it (absent when the system did). */
+  timeline: { status: OrderStatus; at: number; event: string; version: number; actorId?: string }[];
   placedAt: number;
   updatedAt: number;
   version: number;
+}
+
+export interface OrderRefund {
+  amount: Money;
+  reason: string | null;
+  /** The lines (index and units) it covers; empty for a refund of an amount only. */
+  lines: { line: number; quantity: number }[];
+  /** Whether those units went back to stock. */
+  restock: boolean;
+  /** The admin who refunded; null when the system did. */
+  actorId: string | null;
+  at: number;
+}
+
+/**
+ * How much of what was paid has been refunded: `full` once the refunds reach the captured amount (the order total
+ * when no capture is recorded), `partial` below it, `none` before any.
+ */
+export type RefundStatus = 'none' | 'partial' | 'full';
+
+export function refundStatusOf(doc: Pick<OrderDocument, 'refund' | 'payment' | 'total'>): RefundStatus {
+  const refunded = doc.refund?.amount.amount ?? 0;
+  if (refunded <= 0) return 'none';
+  const paid = doc.payment?.status === 'paid' ? doc.payment.amount.amount : doc.total.amount;
+  return refunded >= paid ? 'full' : 'partial';
 }
 
 export interface PaymentMismatch {
@@ -90,10 +124,23 @@ type EnvelopeFields = {
 
 const shortName = (type: string) => type.slice(type.lastIndexOf('.') + 1);
 
+/** The acting admin an event records (events of admin commands carry `actorId`); null for the system's own. */
+function actorOf(event: ProjectedEvent): string | null {
+  const actorId = (event.value as { actorId?: unknown }).actorId;
+  return typeof actorId === 'string' && actorId !== '' ? actorId : null;
+}
+
 function withStatus(doc: OrderDocument, status: OrderStatus, event: ProjectedEvent): OrderDocument {
   if (doc.status === status) return doc;
   const at = Number(event.meta.occurredAt);
-  const entry = { status, at, event: shortName(event.type), version: event.meta.aggregateVersion };
+  const actorId = actorOf(event);
+  const entry = {
+    status,
+    at,
+    event: shortName(event.type),
+    version: event.meta.aggregateVersion,
+    ...(actorId ? { actorId } : {}),
+  };
   return { ...doc, status, timeline: [...doc.timeline, entry] };
 }
 
@@ -121,6 +168,43 @@ function applyMismatch(current: OrderDocument | null, event: ProjectedEvent): Or
   return { ...current, updatedAt: at, payment: { ...current.payment, mismatches } };
 }
 
+/**
+ * A refund adds to what was refunded. Only a refund that brings the total to what was paid makes the order
+ * `refunded`: a partly refunded order is still shipped (or delivered), and shows the amount and `partial` instead.
+ */
+function applyRefund(doc: OrderDocument, event: ProjectedEvent): OrderDocument {
+  const v = event.value as unknown as Payload<'streamshop.orders.OrderRefunded'> & RefundLines;
+  const at = Number(event.meta.occurredAt);
+  const refunded = (v.lines ?? []).map((l) => ({ line: l.line, quantity: l.quantity }));
+  const refund: OrderRefund = {
+    amount: v.amount,
+    reason: v.reason ?? null,
+    lines: refunded,
+    restock: v.restock ?? false,
+    actorId: actorOf(event),
+    at,
+  };
+  let lines = doc.lines;
+  for (const r of refunded) {
+    const now = lines.find((l) => l.line === r.line)?.refundedQuantity ?? 0;
+    lines = setLine({ ...doc, lines }, r.line, { refundedQuantity: now + r.quantity }, 'OrderRefunded');
+  }
+  const amount = { amount: (doc.refund?.amount.amount ?? 0) + v.amount.amount, currency: v.amount.currency };
+  const next = {
+    ...doc,
+    lines,
+    refunds: [...(doc.refunds ?? []), refund],
+    refund: { amount, reason: v.reason ?? doc.refund?.reason ?? null },
+  };
+  return refundStatusOf(next) === 'full' ? withStatus(next, 'refunded', event) : next;
+}
+
+/** What OrderRefunded carries since refunds can name lines (optional: older events have neither). */
+interface RefundLines {
+  lines?: { line: number; quantity: number }[];
+  restock?: boolean;
+}
+
 function apply(current: OrderDocument | null, event: ProjectedEvent): OrderDocument {
   if (event.type === MISMATCH) return applyMismatch(current, event);
   const at = Number(event.meta.occurredAt);
@@ -142,6 +226,7 @@ function apply(current: OrderDocument | null, event: ProjectedEvent): OrderDocum
       payment: null,
       cancellation: null,
       refund: null,
+      refunds: [],
       shipment: null,
       timeline: [{ status: 'placed', at, event: 'OrderPlaced', version: event.meta.aggregateVersion }],
       placedAt: at,
@@ -218,10 +303,8 @@ function apply(current: OrderDocument | null, event: ProjectedEvent): OrderDocum
       const v = event.value as unknown as Payload<'streamshop.orders.OrderCancelled'>;
       return withStatus({ ...doc, cancellation: { reason: v.reason, by: v.by } }, 'cancelled', event);
     }
-    case 'streamshop.orders.OrderRefunded': {
-      const v = event.value as unknown as Payload<'streamshop.orders.OrderRefunded'>;
-      return withStatus({ ...doc, refund: { amount: v.amount, reason: v.reason } }, 'refunded', event);
-    }
+    case 'streamshop.orders.OrderRefunded':
+      return applyRefund(doc, event);
     default:
       throw new ProjectionError(`${event.type} is not an orders event this projection knows`);
   }

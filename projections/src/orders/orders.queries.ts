@@ -2,18 +2,31 @@
  * Order queries over the `orders` read model (one document per order, with its lines, payment and timeline): an order
  * by id, and a customer's orders newest first with keyset pagination.
  *
+ * Each line also shows its product's current name and image, joined from the `products` model at read time (after
+ * the cache, per SKU, see `summariesBySku`) rather than copied into the order: nothing of the catalog is stored
+ * twice, so a rebuild of either model, in either order, gives the same view, and a renamed product or a new image
+ * shows on every order at once. What was charged stays the order's own (`unitPrice`); a SKU that has no product
+ * (any more) shows `name: null`.
+ *
  * An order is returned as its document without the internal `_`-fields, plus `id` (= orderId). `version` is the
  * order aggregate's version, so the gateway can wait for read-your-writes (`?minVersion=`): the by-id entry is cached
  * under `rm:orders:g<N>:id:<orderId>`, the key the orders worker deletes as soon as it wrote a newer version.
  * Customer pages are cached under list keys, which any change to the generation retires.
  */
 import type { Filter } from 'mongodb';
+import type { ProductQueries } from '../products/products.queries.ts';
 import type { QueryContext } from '../queries.ts';
-import { type CursorValue, decodeCursor, encodeCursor, parseId, parseLimit } from '../query-input.ts';
+import { type CursorValue, decodeCursor, encodeCursor, MAX_LIMIT, parseId, parseLimit } from '../query-input.ts';
 import type { OrderDocument, OrderStatus } from './orders.projection.ts';
 
 /** The document without its internal `_`-fields (`_id`, and the `_v` version guards the runtime adds), plus `id`. */
-export type Order = Omit<OrderDocument, '_id'> & { id: string };
+export type StoredOrder = Omit<OrderDocument, '_id'> & { id: string };
+
+/** An order line with its product's name and image (null when the SKU has no product). */
+export type OrderLine = OrderDocument['lines'][number] & { name: string | null; imageUrl: string | null };
+
+/** An order as callers see it: the stored order, its lines with their products' names and images. */
+export type Order = Omit<StoredOrder, 'lines'> & { lines: OrderLine[] };
 
 export interface OrderPage {
   items: Order[];
@@ -40,10 +53,30 @@ export const DEFAULT_ORDERS_LIMIT = 20;
 const CUSTOMER_CURSOR = 'orders:customer';
 
 /** The document as callers see it: no internal `_`-fields (`_id`, version guards), `id` first. */
-export function toOrder(doc: OrderDocument): Order {
+export function toOrder(doc: OrderDocument): StoredOrder {
   const order: Record<string, unknown> = { id: doc.orderId };
   for (const [field, value] of Object.entries(doc)) if (!field.startsWith('_')) order[field] = value;
-  return order as Order;
+  return order as StoredOrder;
+}
+
+type Summaries = Pick<ProductQueries, 'summariesBySku'>;
+
+/** The orders with each line's product name and image, in one lookup for all their SKUs. */
+export async function withProducts(products: Summaries, orders: StoredOrder[]): Promise<Order[]> {
+  const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
+  const found = new Map<string, { name: string; imageUrl: string | null }>();
+  // summariesBySku takes at most MAX_LIMIT SKUs: a page of orders can name more.
+  for (let i = 0; i < skus.length; i += MAX_LIMIT) {
+    for (const [sku, p] of await products.summariesBySku(skus.slice(i, i + MAX_LIMIT))) found.set(sku, p);
+  }
+  return orders.map((o) => ({
+    ...o,
+    lines: o.lines.map((l) => ({
+      ...l,
+      name: found.get(l.sku)?.name ?? null,
+      imageUrl: found.get(l.sku)?.imageUrl ?? null,
+    })),
+  }));
 }
 
 /** A customer's orders after the cursor position (`placedAt` desc, `_id` asc). */
@@ -57,7 +90,7 @@ export function customerCursorAfter(doc: Pick<OrderDocument, '_id' | 'placedAt'>
   return encodeCursor(CUSTOMER_CURSOR, [doc.placedAt, doc._id]);
 }
 
-export function createOrderQueries(ctx: QueryContext): OrderQueries {
+export function createOrderQueries(ctx: QueryContext, products: Summaries): OrderQueries {
   const { cache } = ctx;
   const open = async () => {
     const g = await ctx.generation('orders');
@@ -68,10 +101,11 @@ export function createOrderQueries(ctx: QueryContext): OrderQueries {
     async byId(orderId) {
       const id = parseId(orderId, 'orderId');
       const { g, orders } = await open();
-      return cache.getOrLoad<Order>(cache.key('orders', g, 'id', id), async () => {
+      const order = await cache.getOrLoad<StoredOrder>(cache.key('orders', g, 'id', id), async () => {
         const doc = await orders.findOne({ _id: id });
         return doc ? toOrder(doc) : null;
       });
+      return order ? ((await withProducts(products, [order]))[0] ?? null) : null;
     },
 
     async byCustomer(customerId, page = {}) {
@@ -81,7 +115,7 @@ export function createOrderQueries(ctx: QueryContext): OrderQueries {
       const after = decodeCursor(cursor, CUSTOMER_CURSOR, ['number', 'string']);
       const { g, orders } = await open();
       const key = await cache.listKey('orders', g, 'customer', JSON.stringify([customer, cursor, limit]));
-      const result = await cache.getOrLoad<OrderPage>(key, async () => {
+      const result = await cache.getOrLoad<{ items: StoredOrder[]; nextCursor: string | null }>(key, async () => {
         const docs = await orders
           .find(customerFilter(customer, after), { sort: { placedAt: -1, _id: 1 }, limit: limit + 1 })
           .toArray();
@@ -92,7 +126,8 @@ export function createOrderQueries(ctx: QueryContext): OrderQueries {
           nextCursor: docs.length > limit && last ? customerCursorAfter(last) : null,
         };
       });
-      return result ?? { items: [], nextCursor: null };
+      if (!result) return { items: [], nextCursor: null };
+      return { items: await withProducts(products, result.items), nextCursor: result.nextCursor };
     },
 
     async openUnpaidIds(customerId, limit) {

@@ -54,6 +54,17 @@ describe('products projection', () => {
     expect(t.skipped).toBe(1);
   });
 
+  it('puts a restored product back on sale with the price and details it had', () => {
+    const t = given(
+      productsProjection,
+      created,
+      catalog('ProductArchived', { reason: null }, 2),
+      catalog('ProductRestored', { reason: 'back in the range' }, 3),
+    );
+    expect(t.doc('SKU-1')).toMatchObject({ status: 'active', name: 'Moka Pot', updatedAt: 30 });
+    expect(t.failures).toEqual([]);
+  });
+
   it('refuses a catalog change for a product it never saw created', () => {
     expect(given(productsProjection, catalog('ProductArchived', { reason: null }, 2)).failures[0]).toMatch(
       /no products document/,

@@ -1,6 +1,6 @@
 /**
  * The `products` read model: the catalog as shoppers browse it, with the stock available per product. One
- * document per SKU, folded from catalog.events (product created, details, price, archived) and inventory.events
+ * document per SKU, folded from catalog.events (product created, details, price, archived, restored) and inventory.events
  * (stock levels). Stock may be received before the product exists, so the document is keyed by SKU and catalog
  * events after creation find it by `productId`.
  */
@@ -105,6 +105,9 @@ export const productsProjection: ProjectionDefinition<ProductDocument> = {
       }
       case 'streamshop.catalog.ProductArchived':
         return { ...(current as ProductDocument), status: 'archived', updatedAt: at };
+      // Back on sale with the details and price it had: those never left the document.
+      case 'streamshop.catalog.ProductRestored':
+        return { ...(current as ProductDocument), status: 'active', updatedAt: at };
       default:
         throw new ProjectionError(`${event.type} is not a catalog event this projection knows`);
     }

@@ -18,6 +18,7 @@ import {
   type CursorValue,
   decodeCursor,
   encodeCursor,
+  escapeRegExp,
   MAX_LIMIT,
   parseId,
   parseLimit,
@@ -68,6 +69,14 @@ export interface CategoryCount {
   count: number;
 }
 
+/** What an order line or a stock row shows of the product a SKU belongs to. */
+export interface ProductSummary {
+  sku: string;
+  productId: string;
+  name: string;
+  imageUrl: string | null;
+}
+
 export interface ProductQueries {
   search(input?: ProductSearch): Promise<ProductPage>;
   byId(productId: string): Promise<Product | null>;
@@ -75,6 +84,12 @@ export interface ProductQueries {
   bySkus(skus: readonly string[]): Promise<Map<string, Product>>;
   /** Categories with their number of active products, by category name. */
   categories(): Promise<CategoryCount[]>;
+  /**
+   * Name and image of the products of these SKUs (archived ones too), for showing order lines and stock rows; SKUs
+   * without a product are absent. Cached per SKU under `rm:products:g<N>:sku:<sku>`, the key the products worker
+   * deletes whenever that SKU's document changes, so a rename shows at once. At most 100 SKUs.
+   */
+  summariesBySku(skus: readonly string[]): Promise<Map<string, ProductSummary>>;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 24;
@@ -204,9 +219,7 @@ export function cursorAfter(doc: ProductRow, sort: ProductSort): string {
   return encodeCursor(cursorKind(sort), [value ?? (SORTS[sort].type === 'string' ? '' : 0), doc._id]);
 }
 
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegExp };
 
 /** The shopper's view of a document, or null while it is not (yet) a product. */
 export function toProduct(doc: ProductRow): Product | null {
@@ -275,6 +288,30 @@ export function createProductQueries(ctx: QueryContext): ProductQueries {
         const product = toProduct(doc as ProductRow);
         if (product) found.set(product.sku, product);
       }
+      return found;
+    },
+
+    async summariesBySku(skus) {
+      if (!Array.isArray(skus) || skus.length > MAX_LIMIT) {
+        throw new QueryInputError('invalid_id', `skus must be a list of at most ${MAX_LIMIT} SKUs`, 'skus');
+      }
+      const wanted = [...new Set(skus.map((sku) => parseId(sku, 'sku')))];
+      const found = new Map<string, ProductSummary>();
+      if (wanted.length === 0) return found;
+      const { g, products } = await open();
+      const summaries = await Promise.all(
+        wanted.map((sku) =>
+          cache.getOrLoad<ProductSummary>(cache.key('products', g, 'sku', sku), async () => {
+            const doc = await products.findOne(
+              { _id: sku },
+              { projection: { _id: 1, sku: 1, productId: 1, name: 1, imageUrl: 1 } },
+            );
+            if (!doc?.productId) return null;
+            return { sku: doc.sku, productId: doc.productId, name: doc.name, imageUrl: doc.imageUrl ?? null };
+          }),
+        ),
+      );
+      for (const summary of summaries) if (summary) found.set(summary.sku, summary);
       return found;
     },
 

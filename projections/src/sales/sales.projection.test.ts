@@ -44,6 +44,22 @@ describe('sales projection', () => {
     expect(t.applied).toBe(3);
   });
 
+  it('adds up partial refunds, each on its own time', () => {
+    const next = DAY + 86_400_000;
+    const doc = given(
+      salesProjection,
+      placed,
+      e('OrderConfirmed', {}, 6),
+      e('OrderRefunded', { amount: EUR(200), reason: null }, 7, next),
+      e('OrderRefunded', { amount: EUR(100), reason: null }, 8, next + 86_400_000),
+    ).doc('o1');
+    expect(doc).toMatchObject({ state: 'refunded', refundAmount: 300, refundedAt: next + 86_400_000 });
+    expect(doc?.refunds).toEqual([
+      { at: next, amount: 200 },
+      { at: next + 86_400_000, amount: 100 },
+    ]);
+  });
+
   it('marks an order cancelled before confirmation', () => {
     expect(
       given(salesProjection, placed, e('OrderCancelled', { reason: 'x', by: 'customer' }, 3)).doc('o1')?.state,

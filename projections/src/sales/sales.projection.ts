@@ -1,5 +1,5 @@
 /**
- * The `sales` read model: one fact per order (lines, total, when it was confirmed, refunds), which the sales
+ * The `sales` read model: one fact per order (lines, total, when it was confirmed, each refund), which the sales
  * queries aggregate per day and per SKU at query time. Only events that change a fact are folded.
  */
 import { type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
@@ -16,8 +16,12 @@ export interface SalesFactDocument {
   confirmedAt: number | null;
   /** UTC day of the confirmation, `YYYY-MM-DD`. */
   day: string | null;
+  /** When the last refund was made (the refunds query's range filter: a refund in a range implies one this late). */
   refundedAt: number | null;
+  /** Everything refunded so far, in minor units. */
   refundAmount: number | null;
+  /** Each refund, on the day the money moved. Absent on facts folded before refunds were listed. */
+  refunds?: { at: number; amount: number }[];
 }
 
 type Payload<N extends OrdersEvent['type']> = Extract<OrdersEvent, { type: N }>['value'];
@@ -57,6 +61,7 @@ export const salesProjection: ProjectionDefinition<SalesFactDocument> = {
         day: null,
         refundedAt: null,
         refundAmount: null,
+        refunds: [],
       };
     }
     if (!current) throw new ProjectionError(`${event.type}: order ${id} was never placed`);
@@ -65,7 +70,10 @@ export const salesProjection: ProjectionDefinition<SalesFactDocument> = {
         return { ...current, state: 'confirmed', confirmedAt: at, day: utcDay(at) };
       case 'streamshop.orders.OrderRefunded': {
         const v = event.value as unknown as Payload<'streamshop.orders.OrderRefunded'>;
-        return { ...current, state: 'refunded', refundedAt: at, refundAmount: v.amount.amount };
+        // Partial refunds add up; each keeps its own time, so a report puts it on the day it was made.
+        const refunds = [...(current.refunds ?? []), { at, amount: v.amount.amount }];
+        const refundAmount = (current.refundAmount ?? 0) + v.amount.amount;
+        return { ...current, state: 'refunded', refundedAt: at, refundAmount, refunds };
       }
       default:
         return current.state === 'open' ? { ...current, state: 'cancelled' } : current;

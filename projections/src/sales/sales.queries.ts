@@ -7,7 +7,8 @@
  *  - `perDay`: one row for every day of the range, empty days included (charts need no gaps). `orders` and `revenue`
  *    count the orders *confirmed* that day (the order total), including orders refunded later. `refunds` counts the
  *    refunds *made* that day (`refundAmount`, or the whole total if a refunded fact has none), whichever day the order
- *    was confirmed — as the money moved. `net = revenue - refunds`, so it can be negative on a day of refunds.
+ *    was confirmed — as the money moved; partial refunds each on their own day. `net = revenue - refunds`, so it can
+ *    be negative on a day of refunds.
  *  - `perSku`: gross units and line amounts of the orders confirmed in the range, refunded ones included (a refund is
  *    an amount on the order, not per line, so it cannot be taken off a SKU), by revenue descending then SKU.
  * Money is in the facts' currency; the shop sells in one, so a range holding several is an error, not a mix.
@@ -38,10 +39,31 @@ export interface SkuSales {
   revenue: Money;
 }
 
+/** The admin dashboard over a range: the days, the range's totals, and the best-selling SKUs. */
+export interface SalesDashboard {
+  perDay: SalesDay[];
+  /** Orders confirmed in the range. */
+  orders: number;
+  /** Their totals (gross: refunds are in `refunds`). */
+  revenue: Money;
+  /** Refunds made in the range, whichever day their order was confirmed. */
+  refunds: Money;
+  /** `revenue - refunds`. */
+  net: Money;
+  /** `revenue / orders`, rounded to a minor unit; 0 when nothing sold. */
+  averageOrderValue: Money;
+  /** At most `TOP_SKUS` each. */
+  topSkusByRevenue: SkuSales[];
+  topSkusByUnits: SkuSales[];
+}
+
 export interface SalesQueries {
   perDay(range: SalesRange): Promise<SalesDay[]>;
   perSku(range: SalesRange): Promise<SkuSales[]>;
+  dashboard(range: SalesRange): Promise<SalesDashboard>;
 }
+
+export const TOP_SKUS = 10;
 
 /** Currency of an empty report. */
 export const DEFAULT_CURRENCY = 'EUR';
@@ -49,7 +71,7 @@ export const DEFAULT_CURRENCY = 'EUR';
 const SOLD_STATES: SalesFact['state'][] = ['confirmed', 'refunded'];
 
 export type ConfirmedFact = Pick<SalesFact, 'day' | 'currency' | 'total'>;
-export type RefundFact = Pick<SalesFact, 'refundedAt' | 'refundAmount' | 'currency' | 'total'>;
+export type RefundFact = Pick<SalesFact, 'refundedAt' | 'refundAmount' | 'currency' | 'total' | 'refunds'>;
 export type SoldFact = Pick<SalesFact, 'currency' | 'lines'>;
 
 export function salesPerDay(range: DayRange, confirmed: ConfirmedFact[], refunds: RefundFact[]): SalesDay[] {
@@ -61,10 +83,9 @@ export function salesPerDay(range: DayRange, confirmed: ConfirmedFact[], refunds
     row.orders += 1;
     row.revenue += fact.total.amount;
   }
-  for (const fact of refunds) {
-    const row = fact.refundedAt === null ? undefined : rows.get(dayOf(fact.refundedAt));
-    if (!row) continue;
-    row.refunds += fact.refundAmount ?? fact.total.amount;
+  for (const refund of refunds.flatMap(refundsOf)) {
+    const row = rows.get(dayOf(refund.at));
+    if (row) row.refunds += refund.amount;
   }
   return [...rows].map(([day, r]) => ({
     day,
@@ -73,6 +94,33 @@ export function salesPerDay(range: DayRange, confirmed: ConfirmedFact[], refunds
     refunds: { amount: r.refunds, currency },
     net: { amount: r.revenue - r.refunds, currency },
   }));
+}
+
+/** A fact's refunds; a fact folded before refunds were listed has one, its whole amount (or total) when it was made. */
+function refundsOf(fact: RefundFact): { at: number; amount: number }[] {
+  if (fact.refunds) return fact.refunds;
+  return fact.refundedAt === null ? [] : [{ at: fact.refundedAt, amount: fact.refundAmount ?? fact.total.amount }];
+}
+
+/** The range's totals from its days, and the top SKUs both ways (ties by SKU, so the lists are stable). */
+export function salesDashboard(perDay: SalesDay[], perSku: SkuSales[]): SalesDashboard {
+  const currency = perDay[0]?.revenue.currency ?? perSku[0]?.revenue.currency ?? DEFAULT_CURRENCY;
+  const sum = (pick: (d: SalesDay) => number) => perDay.reduce((total, d) => total + pick(d), 0);
+  const orders = sum((d) => d.orders);
+  const revenue = sum((d) => d.revenue.amount);
+  const refunds = sum((d) => d.refunds.amount);
+  const money = (amount: number) => ({ amount, currency });
+  const bySku = (a: SkuSales, b: SkuSales) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
+  return {
+    perDay,
+    orders,
+    revenue: money(revenue),
+    refunds: money(refunds),
+    net: money(revenue - refunds),
+    averageOrderValue: money(orders === 0 ? 0 : Math.round(revenue / orders)),
+    topSkusByRevenue: perSku.slice(0, TOP_SKUS),
+    topSkusByUnits: [...perSku].sort((a, b) => b.quantity - a.quantity || bySku(a, b)).slice(0, TOP_SKUS),
+  };
 }
 
 export function salesPerSku(facts: SoldFact[]): SkuSales[] {
@@ -106,7 +154,7 @@ export function createSalesQueries(ctx: QueryContext): SalesQueries {
     return { g, sales: ctx.collection<SalesFact>('sales', g) };
   };
 
-  return {
+  const queries: SalesQueries = {
     async perDay(input) {
       const range = parseDayRange(input ?? {});
       const { g, sales } = await open();
@@ -120,9 +168,11 @@ export function createSalesQueries(ctx: QueryContext): SalesQueries {
             )
             .toArray() as Promise<ConfirmedFact[]>,
           sales
+            // The last refund at or after the start: every fact with a refund in the range, and a few with only
+            // earlier ones (salesPerDay places each refund on its own day and drops those outside the range).
             .find(
-              { state: 'refunded', refundedAt: { $gte: range.startMs, $lt: range.endMs } },
-              { projection: { _id: 0, refundedAt: 1, refundAmount: 1, currency: 1, total: 1 } },
+              { state: 'refunded', refundedAt: { $gte: range.startMs } },
+              { projection: { _id: 0, refundedAt: 1, refundAmount: 1, refunds: 1, currency: 1, total: 1 } },
             )
             .toArray() as Promise<RefundFact[]>,
         ]);
@@ -146,5 +196,11 @@ export function createSalesQueries(ctx: QueryContext): SalesQueries {
       });
       return rows ?? [];
     },
+
+    async dashboard(input) {
+      const [perDay, perSku] = await Promise.all([queries.perDay(input), queries.perSku(input)]);
+      return salesDashboard(perDay, perSku);
+    },
   };
+  return queries;
 }

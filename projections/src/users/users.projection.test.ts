@@ -31,6 +31,9 @@ describe('users projection', () => {
       imageUrl: null,
       role: 'admin',
       deleted: false,
+      searchText: 'augusta ada king ada@example.com',
+      sortName: 'augusta ada king',
+      firstSeenAt: T0 + 1,
       updatedAt: T0 + 2,
       version: 2,
     });
@@ -40,6 +43,24 @@ describe('users projection', () => {
     const doc = given(usersProjection, profile(1, 'Ada Lovelace'), deleted(2)).doc('user_1');
     expect(doc).toMatchObject({ name: 'Ada Lovelace', deleted: true, updatedAt: T0 + 2, version: 2 });
     expect(given(usersProjection, deleted(1)).doc('user_1')).toMatchObject({ id: 'user_1', name: null, deleted: true });
+  });
+
+  it('sorts a customer without a name by e-mail, and one with neither by id', () => {
+    const anonymous = (version: number, name: string | null, email: string | null) =>
+      projected(
+        'users.events',
+        'streamshop.users.UserProfileRecorded',
+        { svixId: `msg_${version}`, sentAt: T0 + version, name, email, imageUrl: null, role: 'shopper' },
+        { aggregateId: 'User_9', version },
+      );
+    expect(given(usersProjection, anonymous(1, null, 'Zed@Example.com')).doc('User_9')).toMatchObject({
+      searchText: 'zed@example.com',
+      sortName: 'zed@example.com',
+    });
+    expect(given(usersProjection, anonymous(1, null, null)).doc('User_9')).toMatchObject({
+      searchText: '',
+      sortName: 'user_9',
+    });
   });
 
   it('applies each event once, in version order', () => {
