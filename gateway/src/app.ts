@@ -14,13 +14,15 @@ import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { CommandBus } from './adapters/command-bus.ts';
-import { createDispatcher, type Dispatcher } from './adapters/command-dispatch.ts';
+import { createDispatcher } from './adapters/command-dispatch.ts';
+import { createIdempotencyKeys } from './adapters/idempotency-keys.ts';
 import { createOrderEventsHub, type OrderEventsHub } from './adapters/order-events-hub.ts';
 import type { GatewayPaymentProviders } from './adapters/payment-providers.ts';
 import type { ReplyWaiter } from './adapters/reply-waiter.ts';
 import { createDevSigner, type DevSigner } from './auth/dev-signer.ts';
 import { clerkTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { commandsPlugin } from './plugins/commands.ts';
 import { hardeningPlugin, requestIdFrom } from './plugins/hardening.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
@@ -60,7 +62,6 @@ export interface GatewayDeps {
 
 /** What the route plugins share: the deps plus what the app derives from them once. */
 export interface GatewayContext extends GatewayDeps {
-  dispatcher: Dispatcher;
   orderEvents: OrderEventsHub;
   verifier: TokenVerifier;
   /** Present in dev mode only (STREAMSHOP_DEV_MODE, no Clerk keys, not production). */
@@ -167,9 +168,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     timeoutMs: config.gateway.commandTimeoutMs,
     observe: (command, outcome, seconds) => app.metrics.commandReply.observe({ command, outcome }, seconds),
   });
+  const idempotencyKeys = createIdempotencyKeys({ redis: deps.redis, prefix: deps.redisPrefix ?? '' });
+  await app.register(commandsPlugin, { dispatcher, idempotencyKeys, logger });
   await app.register(openapiPlugin);
 
-  const ctx: GatewayContext = { ...deps, dispatcher, orderEvents, verifier, devSigner };
+  const ctx: GatewayContext = { ...deps, orderEvents, verifier, devSigner };
   await app.register(healthRoutes, ctx);
   await app.register(sessionRoutes, ctx);
   if (devSigner) await app.register(devRoutes, ctx);

@@ -13,7 +13,7 @@
  * - Headers are an allow-list of what verification and audit need: never Authorization, cookies or anything else a
  *   proxy might add.
  */
-import { deterministicId } from '@streamshop/eventsourcing-kafka';
+import { commandEnvelope, deterministicId } from '@streamshop/eventsourcing-kafka';
 import {
   type PayPalWebhookEvent,
   paypalEventToCommand,
@@ -165,12 +165,12 @@ export function clerkUserCommand(
     data.email_addresses?.[0]?.email_address ??
     null;
   return {
-    commandId: deterministicId('clerk-webhook', svixId),
-    aggregateId: data.id,
-    idempotencyKey: null,
-    issuedAt: now,
-    correlationId: svixId,
-    causationId: null,
+    ...commandEnvelope({
+      commandId: deterministicId('clerk-webhook', svixId),
+      aggregateId: data.id,
+      issuedAt: now,
+      correlationId: svixId,
+    }),
     eventType: event.type,
     svixId,
     sentAt,

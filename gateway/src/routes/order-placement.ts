@@ -90,13 +90,3 @@ export function placeOrderFingerprint(body: PlaceOrderBody): string {
   ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
 }
-
-/** The decider's `order_already_exists` for a PlaceOrder means the key was used for another request: 422, as Stripe. */
-export function idempotencyKeyReused(): HttpProblem {
-  return new HttpProblem(
-    422,
-    'idempotency_key_reused',
-    'this Idempotency-Key was already used with a different request body: ' +
-      'retry with the original body, or use a new key for a new order',
-  );
-}

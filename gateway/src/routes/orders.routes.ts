@@ -8,13 +8,11 @@
  * body schema strips any). Lines of one SKU are merged and capped, and so are a customer's unpaid orders.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { deterministicId } from '@streamshop/eventsourcing-kafka';
+import { commandEnvelope, deterministicId } from '@streamshop/eventsourcing-kafka';
 import type { OrderLine, PlaceOrder } from '@streamshop/schemas/types';
-import type { FastifyReply } from 'fastify';
-import type { DispatchResult } from '../adapters/command-dispatch.ts';
-import { rejectionStatus } from '../adapters/command-dispatch.ts';
 import type { GatewayContext } from '../app.ts';
 import { bearerAuth, principalOf } from '../plugins/auth.ts';
+import { idempotencyKeyReused } from '../plugins/commands.ts';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import { IdParams, problems } from '../schemas/common.ts';
 import {
@@ -30,7 +28,6 @@ import {
 } from '../schemas/orders.ts';
 import { orderNotFound, requireVisibleOrder, visibleOrder, waitForOrderVersion } from './order-access.ts';
 import {
-  idempotencyKeyReused,
   mergeLines,
   placeOrderFingerprint,
   requireOpenUnpaidBelow,
@@ -41,15 +38,11 @@ import { orderView } from './views.ts';
 export const ORDER_CURRENCY = 'EUR';
 const MIN_VERSION_WAIT_MS = 5_000;
 
-/** 202 with the order id (and its version once decided), or the rejection as a problem; 202 pending past the wait. */
-export function answerCommand(reply: FastifyReply, orderId: string, result: DispatchResult) {
-  if (result.outcome === 'rejected') {
-    throw new HttpProblem(rejectionStatus(result.code), result.code, result.detail);
-  }
-  reply.code(202).header('location', `/api/orders/${orderId}`);
-  if (result.outcome === 'pending') return { orderId, status: 'pending' as const };
-  return { orderId, status: 'accepted' as const, ...(result.version === null ? {} : { version: result.version }) };
-}
+/** How a command about an order is answered: the order id, followed at its URL. */
+export const orderAnswer = (orderId: string) => ({
+  body: { orderId },
+  location: `/api/orders/${orderId}`,
+});
 
 export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
   const { queries } = ctx;
@@ -147,13 +140,14 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
       const orderId = deterministicId('order', principal.id, key);
       await requireOpenUnpaidBelow(queries, principal.id, orderId, ctx.config.orders.maxOpenUnpaidPerCustomer);
       const value: PlaceOrder = {
-        // The body's fingerprint binds the key to this request (see order-placement.ts).
-        commandId: deterministicId('place-order', principal.id, key, placeOrderFingerprint(request.body)),
-        aggregateId: orderId,
-        idempotencyKey: key,
-        issuedAt: Date.now(),
-        correlationId: orderId,
-        causationId: null,
+        ...commandEnvelope({
+          // The body's fingerprint binds the key to this request (see order-placement.ts).
+          commandId: deterministicId('place-order', principal.id, key, placeOrderFingerprint(request.body)),
+          aggregateId: orderId,
+          issuedAt: Date.now(),
+          idempotencyKey: key,
+          actorId: principal.id,
+        }),
         customerId: principal.id,
         lines: priced,
         shippingAddress: {
@@ -168,9 +162,12 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
         currency: ORDER_CURRENCY,
         paymentProvider,
       };
-      const result = await dispatchOr503(ctx, { type: 'streamshop.orders.PlaceOrder', value });
-      if (result.outcome === 'rejected' && result.code === 'order_already_exists') throw idempotencyKeyReused();
-      return answerCommand(reply, orderId, result);
+      const result = await app.sendCommand({ type: 'streamshop.orders.PlaceOrder', value });
+      return app.answerCommand(reply, result, {
+        ...orderAnswer(orderId),
+        // Another command for an order that exists: this key was used with another body (order-placement.ts).
+        rejections: { order_already_exists: () => idempotencyKeyReused('order') },
+      });
     },
   );
 
@@ -192,36 +189,22 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
       const order = await requireVisibleOrder(queries, request.params.id, principal);
       const byCustomer = order.customerId === principal.id;
       const key = request.headers['idempotency-key'] ?? 'cancel';
-      const result = await dispatchOr503(ctx, {
+      const result = await app.sendCommand({
         type: 'streamshop.orders.CancelOrder',
         value: {
-          // One cancel per order (and key): a repeated click is the same command and gets the same answer.
-          commandId: deterministicId('cancel-order', order.id, key),
-          aggregateId: order.id,
-          idempotencyKey: request.headers['idempotency-key'] ?? null,
-          issuedAt: Date.now(),
-          correlationId: order.id,
-          causationId: null,
+          ...commandEnvelope({
+            // One cancel per order (and key): a repeated click is the same command and gets the same answer.
+            commandId: deterministicId('cancel-order', order.id, key),
+            aggregateId: order.id,
+            issuedAt: Date.now(),
+            idempotencyKey: request.headers['idempotency-key'] ?? null,
+            actorId: principal.id,
+          }),
           reason: byCustomer ? 'customer_request' : 'admin_request',
           by: byCustomer ? 'customer' : 'admin',
         },
       });
-      return answerCommand(reply, order.id, result);
+      return app.answerCommand(reply, result, orderAnswer(order.id));
     },
   );
 };
-
-/** Sends a command and waits for its reply; Kafka or the registry unreachable → 503 problem. */
-export async function dispatchOr503(
-  ctx: Pick<GatewayContext, 'dispatcher' | 'logger'>,
-  command: Parameters<GatewayContext['dispatcher']['dispatch']>[0],
-): Promise<DispatchResult> {
-  try {
-    return await ctx.dispatcher.dispatch(command);
-  } catch (err) {
-    ctx.logger.error({ err, command: command.type, commandId: command.value.commandId }, 'command not sent');
-    throw new HttpProblem(503, 'commands_unavailable', 'commands cannot be accepted right now; retry shortly', {
-      headers: { 'retry-after': '5' },
-    });
-  }
-}

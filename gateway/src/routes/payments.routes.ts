@@ -22,7 +22,7 @@ import { IdParams, problems } from '../schemas/common.ts';
 import { CommandAccepted } from '../schemas/orders.ts';
 import { PaymentStart, PaymentStartBody } from '../schemas/payments.ts';
 import { requireVisibleOrder } from './order-access.ts';
-import { answerCommand, dispatchOr503 } from './orders.routes.ts';
+import { orderAnswer } from './orders.routes.ts';
 import { isStripeTestMode } from './session.routes.ts';
 
 /** Where the shopper's browser is: its Origin when CORS allows it, else this gateway (which serves the storefront). */
@@ -68,7 +68,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
   ): Promise<void> {
     const payment = { paymentId: input.paymentId, correlationId: input.orderId, causationId: null };
     const value = providerCheckoutRecorded(payment, provider, providerReference, Date.now());
-    const result = await dispatchOr503(ctx, { type: 'streamshop.payments.RecordProviderCheckout', value });
+    const result = await app.sendCommand({ type: 'streamshop.payments.RecordProviderCheckout', value });
     if (result.outcome === 'accepted') return;
     if (result.outcome === 'rejected') {
       ctx.logger.error({ ...input, provider, providerReference, code: result.code }, 'checkout not recorded');
@@ -192,10 +192,10 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (
         request.log.warn({ err, orderId: order.id }, 'PayPal capture failed');
         throw providerProblem(err, 'paypal');
       }
-      const result = await dispatchOr503(ctx, { type: 'streamshop.payments.RecordProviderEvent', value });
-      // The reply is about the payment aggregate; the client follows the order.
-      const answer = answerCommand(reply, order.id, result);
-      return { orderId: answer.orderId, status: answer.status };
+      const result = await app.sendCommand({ type: 'streamshop.payments.RecordProviderEvent', value });
+      // The reply is about the payment aggregate (its version is not the order's); the client follows the order.
+      const { orderId, status } = app.answerCommand(reply, result, orderAnswer(order.id));
+      return { orderId, status };
     },
   );
 };

@@ -17,7 +17,7 @@
  * waiter reads from that topic's end offsets taken before sending.
  */
 import { randomUUID } from 'node:crypto';
-import { deterministicId, topicOffsets } from '@streamshop/eventsourcing-kafka';
+import { commandEnvelope, deterministicId, topicOffsets } from '@streamshop/eventsourcing-kafka';
 import type { AvroSerde } from '@streamshop/schemas';
 import { topicName } from '@streamshop/schemas/topics';
 import type { CommandReply, CreateProduct, ReceiveStock } from '@streamshop/schemas/types';
@@ -82,15 +82,17 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedReport>
   const products = options.products ?? DEMO_CATALOG;
   const correlationId = `demo-seed-${randomUUID()}`;
   const issuedAt = Date.now();
-  const envelope = { idempotencyKey: null, issuedAt, correlationId, causationId: null };
 
   const outgoing: Outgoing[] = [];
   for (const p of products) {
     const productId = demoProductId(p.sku);
     const create: CreateProduct = {
-      ...envelope,
-      commandId: deterministicId(correlationId, 'CreateProduct', p.sku),
-      aggregateId: productId,
+      ...commandEnvelope({
+        commandId: deterministicId(correlationId, 'CreateProduct', p.sku),
+        aggregateId: productId,
+        issuedAt,
+        correlationId,
+      }),
       sku: p.sku,
       name: p.name,
       description: p.description,
@@ -108,9 +110,7 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedReport>
     });
     if (p.stock > 0) {
       const receive: ReceiveStock = {
-        ...envelope,
-        commandId: demoStockCommandId(p.sku),
-        aggregateId: p.sku,
+        ...commandEnvelope({ commandId: demoStockCommandId(p.sku), aggregateId: p.sku, issuedAt, correlationId }),
         quantity: p.stock,
         reference: SEED_REFERENCE,
       };

@@ -5,7 +5,7 @@
  * provider's event id). Expected provider refusals are PaymentProviderError with a stable `code`; a webhook whose
  * signature does not verify is WebhookVerificationError (`code: 'invalid_signature'`).
  */
-import { deterministicId } from '@streamshop/eventsourcing-kafka';
+import { commandEnvelope, deterministicId } from '@streamshop/eventsourcing-kafka';
 import type { Money, RecordTypes } from '@streamshop/schemas/types';
 import type Stripe from 'stripe';
 
@@ -29,12 +29,7 @@ export function providerEventCommand(
   report: ProviderReport,
 ): RecordProviderEventValue {
   return {
-    commandId,
-    aggregateId: payment.paymentId,
-    idempotencyKey: null,
-    issuedAt: now,
-    correlationId: payment.orderId,
-    causationId: null,
+    ...commandEnvelope({ commandId, aggregateId: payment.paymentId, issuedAt: now, correlationId: payment.orderId }),
     ...report,
   };
 }
@@ -51,12 +46,13 @@ export function providerCheckoutRecorded(
   now: number,
 ): RecordTypes['streamshop.payments.RecordProviderCheckout'] {
   return {
-    commandId: deterministicId('provider-checkout', payment.paymentId, providerReference),
-    aggregateId: payment.paymentId,
-    idempotencyKey: null,
-    issuedAt: now,
-    correlationId: payment.correlationId,
-    causationId: payment.causationId,
+    ...commandEnvelope({
+      commandId: deterministicId('provider-checkout', payment.paymentId, providerReference),
+      aggregateId: payment.paymentId,
+      issuedAt: now,
+      correlationId: payment.correlationId,
+      causationId: payment.causationId,
+    }),
     provider,
     providerReference,
   };

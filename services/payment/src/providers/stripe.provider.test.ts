@@ -48,6 +48,7 @@ describe('stripeEventToCommand', () => {
       issuedAt: NOW,
       correlationId: 'order-1',
       causationId: null,
+      actorId: null,
       providerEventId: 'evt_1',
       kind: 'captured',
       providerReference: 'pi_123',
