@@ -1,5 +1,6 @@
 /** The command tree. Each group lives in its own module; this file only assembles them. */
 import { Command } from 'commander';
+import { catalogCommand } from './catalog.command.ts';
 import { eventsCommand } from './events.command.ts';
 import { fuzzCommand } from './fuzz.command.ts';
 import { projectionsCommand } from './projections.command.ts';
@@ -32,6 +33,7 @@ Configuration comes from environment variables (see docs/stack.md), e.g. STREAMS
   cli.addCommand(topicsCommand());
   cli.addCommand(runCommand());
   cli.addCommand(seedCommand());
+  cli.addCommand(catalogCommand());
   cli.addCommand(eventsCommand());
   cli.addCommand(projectionsCommand());
   cli.addCommand(fuzzCommand());
