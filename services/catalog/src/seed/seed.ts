@@ -23,6 +23,7 @@ import { topicName } from '@streamshop/schemas/topics';
 import type { CommandReply, CreateProduct, ReceiveStock } from '@streamshop/schemas/types';
 import { type Kafka, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
+import { productIdFor } from '../domain/product.ids.ts';
 import { DEMO_CATALOG, type DemoProduct, demoImageUrl } from './demo-catalog.ts';
 
 export interface SeedOptions {
@@ -60,8 +61,8 @@ export class SeedError extends Error {
   override name = 'SeedError';
 }
 
-/** The product id of a demo SKU: the same on every machine and every run. */
-export const demoProductId = (sku: string): string => deterministicId('demo-catalog', 'product', sku);
+/** The product id of a demo SKU: the same on every machine and every run (any SKU's product id, in fact). */
+export const demoProductId = productIdFor;
 
 /** The id of the one ReceiveStock that stocks a demo SKU initially, whichever run sends it. */
 export const demoStockCommandId = (sku: string): string => deterministicId('demo-catalog', 'ReceiveStock', sku);
