@@ -16,6 +16,7 @@ import { loadConfig } from '@streamshop/config';
 import { renderAsyncApi } from '../src/asyncapi.ts';
 import { renderTypes } from '../src/codegen.ts';
 import { checkEvolution, formatIncompatibility } from '../src/compatibility.ts';
+import { withTopicTable } from '../src/events-doc.ts';
 import { RegistryAdmin } from '../src/registry-admin.ts';
 import { loadSchemaSet, SchemaRuleError, type SchemaSet } from '../src/schema-set.ts';
 import { subjectName } from '../src/serde.ts';
@@ -40,11 +41,14 @@ const stale = (file: string, expected: string, command: string) => {
   try {
     text = readFileSync(path, 'utf8');
   } catch {}
-  if (text === expected) say(`✓ ${file.replace('../', 'schemas/')} is up to date`);
-  else failures.push(`${file.replace('../', 'schemas/')} is stale: run \`${command}\` and commit it`);
+  const label = file.startsWith('../../') ? file.slice('../../'.length) : file.replace('../', 'schemas/');
+  if (text === expected) say(`✓ ${label} is up to date`);
+  else failures.push(`${label} is stale: run \`${command}\` and commit it`);
 };
 stale('../src/generated/types.ts', renderTypes(current), 'npm run schemas:generate');
 stale('../asyncapi.yaml', renderAsyncApi(current), 'npm run asyncapi:generate');
+const eventsDoc = fileURLToPath(new URL('../../docs/events.md', import.meta.url));
+stale('../../docs/events.md', withTopicTable(readFileSync(eventsDoc, 'utf8'), current), 'npm run schemas:generate');
 
 // Against the last commit: read the .avsc files as they were, through git.
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,7 +64,7 @@ try {
 }
 if (previousFiles && previousFiles.size === 0) say(`- skipped the git comparison: no schemas in ${values.against} yet`);
 else if (previousFiles) {
-  const found = checkEvolution(loadSchemaSet(previousFiles), current);
+  const found = checkEvolution(loadSchemaSet(previousFiles, { released: true }), current);
   if (found.length === 0) say(`✓ compatible with ${values.against}`);
   for (const i of found) failures.push(`not compatible with ${values.against}: ${formatIncompatibility(i)}`);
 }
