@@ -28,6 +28,7 @@ import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { problemJsonPlugin, problemJsonServerOptions } from './plugins/problem-json.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { adminCustomersRoutes } from './routes/admin-customers.routes.ts';
 import { adminImportRoutes } from './routes/admin-import.routes.ts';
 import { devRoutes } from './routes/dev.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -181,6 +182,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(orderStreamRoutes, ctx);
   await app.register(paymentsRoutes, ctx);
   await app.register(adminRoutes, ctx);
+  await app.register(adminCustomersRoutes, ctx);
   await app.register(adminImportRoutes, ctx);
   await app.register(webhooksRoutes, ctx);
   if (staticDir) await app.register(staticRoutes, { root: staticDir });

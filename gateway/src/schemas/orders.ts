@@ -17,6 +17,10 @@ export const OrderStatus = Type.Union([
 ]);
 export type OrderStatus = Static<typeof OrderStatus>;
 
+/** `full` once the refunds reach what was paid, `partial` below it, `none` before any refund. */
+export const RefundStatus = Type.Union([Type.Literal('none'), Type.Literal('partial'), Type.Literal('full')]);
+export type RefundStatus = Static<typeof RefundStatus>;
+
 export const PaymentProviderName = Type.Union([Type.Literal('stripe'), Type.Literal('paypal')]);
 export type PaymentProviderName = Static<typeof PaymentProviderName>;
 
@@ -47,6 +51,10 @@ export const Order = Type.Object(
         unitPrice: Money,
         reservation: Type.Union([Type.Literal('pending'), Type.Literal('reserved'), Type.Literal('rejected')]),
         rejectionReason: Nullable(Type.String()),
+        /** The product's current name and image (read from the catalog when shown); null when the SKU has none. */
+        name: Type.Optional(Nullable(Type.String())),
+        imageUrl: Type.Optional(Nullable(Type.String())),
+        refundedQuantity: Type.Optional(Type.Integer({ description: 'Units of this line refunded so far.' })),
       }),
     ),
     shippingAddress: Type.Object({
@@ -85,10 +93,32 @@ export const Order = Type.Object(
       }),
     ),
     cancellation: Nullable(Type.Object({ reason: Type.String(), by: Type.String() })),
-    refund: Nullable(Type.Object({ amount: Money, reason: Nullable(Type.String()) })),
+    refund: Nullable(
+      Type.Object({ amount: Money, reason: Nullable(Type.String()) }, { description: 'Everything refunded so far.' }),
+    ),
+    refundStatus: Type.Optional(RefundStatus),
+    refunds: Type.Optional(
+      Type.Array(
+        Type.Object({
+          amount: Money,
+          reason: Nullable(Type.String()),
+          lines: Type.Array(Type.Object({ line: Type.Integer(), quantity: Type.Integer() })),
+          restock: Type.Boolean(),
+          actorId: Nullable(Type.String()),
+          at: IsoTime,
+        }),
+        { description: 'Each refund, oldest first.' },
+      ),
+    ),
     shipment: Nullable(Type.Object({ carrier: Nullable(Type.String()), trackingNumber: Nullable(Type.String()) })),
     timeline: Type.Array(
-      Type.Object({ status: OrderStatus, at: IsoTime, event: Type.String(), version: Type.Integer() }),
+      Type.Object({
+        status: OrderStatus,
+        at: IsoTime,
+        event: Type.String(),
+        version: Type.Integer(),
+        actorId: Type.Optional(Type.String({ description: 'The admin whose command made this change.' })),
+      }),
     ),
     placedAt: IsoTime,
     updatedAt: IsoTime,
