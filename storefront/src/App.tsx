@@ -4,6 +4,7 @@
  */
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Link, Route, Routes } from 'react-router';
+import { AdminLayout } from './admin/AdminLayout.tsx';
 import { useConfigQuery } from './api/hooks.ts';
 import { DevAuthProvider } from './auth/DevAuthProvider.tsx';
 import { SignInPage } from './auth/SignInPage.tsx';
@@ -19,6 +20,16 @@ import { OrdersPage } from './orders/OrdersPage.tsx';
 import { PaypalReturnPage } from './orders/PaypalReturnPage.tsx';
 
 const ClerkAuthProvider = lazy(() => import('./auth/ClerkAuthProvider.tsx'));
+// The back office's pages load only when an admin opens them, each on its own (recharts only with the dashboard).
+const DashboardPage = lazy(() => import('./admin/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const ProductsPage = lazy(() => import('./admin/ProductsPage.tsx').then((m) => ({ default: m.ProductsPage })));
+const ProductEditPage = lazy(() => import('./admin/ProductEditPage.tsx').then((m) => ({ default: m.ProductEditPage })));
+const StockPage = lazy(() => import('./admin/StockPage.tsx').then((m) => ({ default: m.StockPage })));
+const StockItemPage = lazy(() => import('./admin/StockItemPage.tsx').then((m) => ({ default: m.StockItemPage })));
+const AdminOrdersPage = lazy(() => import('./admin/AdminOrdersPage.tsx').then((m) => ({ default: m.AdminOrdersPage })));
+const AdminOrderPage = lazy(() => import('./admin/AdminOrderPage.tsx').then((m) => ({ default: m.AdminOrderPage })));
+const CustomersPage = lazy(() => import('./admin/CustomersPage.tsx').then((m) => ({ default: m.CustomersPage })));
+const CustomerPage = lazy(() => import('./admin/CustomersPage.tsx').then((m) => ({ default: m.CustomerPage })));
 
 function AuthProvider({ children }: { children: ReactNode }) {
   const { data: config } = useConfigQuery();
@@ -65,6 +76,18 @@ export function App() {
             <Route path="orders/:orderId" element={<OrderPage />} />
             <Route path="orders/:orderId/paypal-return" element={<PaypalReturnPage />} />
             <Route path="sign-in" element={<SignInPage />} />
+            <Route path="admin" element={<AdminLayout />}>
+              <Route index element={<DashboardPage />} />
+              <Route path="products" element={<ProductsPage />} />
+              <Route path="products/new" element={<ProductEditPage />} />
+              <Route path="products/:productId" element={<ProductEditPage />} />
+              <Route path="stock" element={<StockPage />} />
+              <Route path="stock/:sku" element={<StockItemPage />} />
+              <Route path="orders" element={<AdminOrdersPage />} />
+              <Route path="orders/:orderId" element={<AdminOrderPage />} />
+              <Route path="customers" element={<CustomersPage />} />
+              <Route path="customers/:customerId" element={<CustomerPage />} />
+            </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

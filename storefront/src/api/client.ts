@@ -36,8 +36,10 @@ export function errorMessage(e: unknown): string {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** Sends a string `body` as is with this content type (a CSV upload) instead of as JSON. */
+  contentType?: string;
   token?: string | null;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -58,12 +60,13 @@ export function withQuery(path: string, query: Record<string, QueryValue>): stri
 
 export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const raw = opts.contentType !== undefined && typeof opts.body === 'string';
+  if (opts.body !== undefined) headers['content-type'] = raw ? (opts.contentType as string) : 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const res = await fetch(path, {
     method: opts.method ?? 'GET',
     headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body),
     signal: opts.signal,
   });
   const type = res.headers.get('content-type') ?? '';

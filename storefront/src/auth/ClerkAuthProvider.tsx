@@ -20,6 +20,7 @@ function ClerkBridge({ children }: { children: ReactNode }) {
     queryClient.removeQueries({ queryKey: ['me'] });
     queryClient.removeQueries({ queryKey: ['orders'] });
     queryClient.removeQueries({ queryKey: ['order'] });
+    queryClient.removeQueries({ queryKey: ['admin'] });
   }, [clerkSignOut, queryClient]);
 
   const state = useMemo<AuthState>(() => {

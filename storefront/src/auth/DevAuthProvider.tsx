@@ -33,6 +33,7 @@ export function DevAuthProvider({ children }: { children: ReactNode }) {
     queryClient.removeQueries({ queryKey: ['me'] });
     queryClient.removeQueries({ queryKey: ['orders'] });
     queryClient.removeQueries({ queryKey: ['order'] });
+    queryClient.removeQueries({ queryKey: ['admin'] });
   }, [queryClient]);
 
   const signIn = useCallback(

@@ -10,6 +10,7 @@ import type { DevUser } from '../api/types.ts';
 import { EmptyState, ErrorState, InlineError, LoadingState } from '../components/states.tsx';
 import { useAuth } from './auth-context.ts';
 import { useDevSignIn } from './DevAuthProvider.tsx';
+import { landingPath } from './landing.ts';
 
 const ClerkSignIn = lazy(() => import('./ClerkSignIn.tsx'));
 
@@ -24,7 +25,8 @@ function DevSignIn({ next }: { next: string }) {
   const users = useQuery({ queryKey: ['dev-users'], queryFn: () => apiFetch<DevUser[]>('/api/dev/users') });
   const login = useMutation({
     mutationFn: (userId: string) => signIn(userId),
-    onSuccess: () => navigate(next, { replace: true }),
+    onSuccess: (_, userId) =>
+      navigate(landingPath(next, users.data?.find((u) => u.id === userId)?.role), { replace: true }),
   });
 
   if (users.isPending) return <LoadingState label="Loading demo users…" />;
@@ -69,7 +71,8 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
 
-  if (mode === 'dev' && ready && user) return <Navigate to={next} replace />;
+  // Signed in (here, or back from Clerk's sign-in, which returns to this page): go where the role lands.
+  if (ready && user) return <Navigate to={landingPath(next, user.role)} replace />;
   return (
     <div className="mx-auto flex max-w-md flex-col gap-4">
       <h1 className="text-2xl font-bold">Sign in</h1>

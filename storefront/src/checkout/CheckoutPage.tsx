@@ -12,6 +12,7 @@ import { useApi, useConfig } from '../api/hooks.ts';
 import type { PaymentProvider, PlaceOrderRequest, PlaceOrderResponse } from '../api/types.ts';
 import { useCart } from '../cart/CartProvider.tsx';
 import { cartSignature, cartTotal, orderLines } from '../cart/cart.ts';
+import { Field } from '../components/Field.tsx';
 import { Price } from '../components/Price.tsx';
 import { RequireSignIn } from '../components/RequireSignIn.tsx';
 import { EmptyState, InlineError } from '../components/states.tsx';
@@ -43,35 +44,6 @@ function currentAttemptKey(signature: string): string {
 /** A definite "no" from the gateway ends the attempt; a timeout, rate limit or server error may be retried. */
 function endsAttempt(e: unknown): boolean {
   return e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
-}
-
-function Field({
-  id,
-  label,
-  error,
-  optional,
-  children,
-}: {
-  id: string;
-  label: string;
-  error: string | undefined;
-  optional?: boolean;
-  children: React.ReactNode;
-}) {
-  return (
-    <div>
-      <label htmlFor={id} className="field-label">
-        {label}
-        {optional && <span className="font-normal text-stone-500"> (optional)</span>}
-      </label>
-      {children}
-      {error && (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 function CheckoutForm() {

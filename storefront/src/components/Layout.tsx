@@ -34,6 +34,11 @@ export function Layout() {
             <NavLink to="/orders" end className={navClass}>
               My orders
             </NavLink>
+            {user?.role === 'admin' && (
+              <NavLink to="/admin" className={navClass} data-testid="admin-link">
+                Back office
+              </NavLink>
+            )}
             <NavLink to="/cart" className={navClass} data-testid="cart-link">
               Cart <span data-testid="cart-count">{count}</span>
               <span className="sr-only"> items</span>

@@ -15,6 +15,7 @@ import type { OrderPageState } from '../checkout/CheckoutPage.tsx';
 import { Price } from '../components/Price.tsx';
 import { RequireSignIn } from '../components/RequireSignIn.tsx';
 import { EmptyState, ErrorState, InlineError, LoadingState } from '../components/states.tsx';
+import { OrderLines } from './OrderLines.tsx';
 import { orderKey } from './order-queries.ts';
 import { PaymentPanel } from './PaymentPanel.tsx';
 import { PaypalCapture } from './PaypalReturnPage.tsx';
@@ -27,7 +28,7 @@ export const formatTime = (iso: string) => timeFormat.format(new Date(iso));
 
 const CANCELLABLE = new Set(['placed', 'reserved', 'payment_requested']);
 
-function Timeline({ order }: { order: Order }) {
+export function Timeline({ order }: { order: Order }) {
   const steps = timelineSteps(order);
   return (
     <ol className="flex flex-col gap-0" aria-label="Order status" data-testid="order-timeline">
@@ -72,7 +73,7 @@ function Timeline({ order }: { order: Order }) {
   );
 }
 
-function LiveBadge({ state, settled }: { state: LiveState; settled: boolean }) {
+export function LiveBadge({ state, settled }: { state: LiveState; settled: boolean }) {
   if (settled) return null;
   const text = {
     live: 'Live',
@@ -89,6 +90,34 @@ function LiveBadge({ state, settled }: { state: LiveState; settled: boolean }) {
       <span aria-hidden="true" className={`size-2 rounded-full ${state === 'live' ? 'bg-teal-600' : 'bg-stone-400'}`} />
       {text}
     </span>
+  );
+}
+
+/** Carrier and tracking number once the order is shipped (they arrive live, with the "Shipped" step). */
+export function ShipmentSummary({ order }: { order: Order }) {
+  const s = order.shipment;
+  if (!s?.trackingNumber && !s?.carrier) return null;
+  return (
+    <p className="mt-2" data-testid="order-tracking">
+      Shipped with {s.carrier ?? 'the carrier'}
+      {s.trackingNumber && (
+        <>
+          , tracking number <span className="font-mono font-semibold">{s.trackingNumber}</span>
+        </>
+      )}
+    </p>
+  );
+}
+
+/** What has been refunded so far, and why. */
+export function RefundSummary({ order }: { order: Order }) {
+  const r = order.refund;
+  if (!r || r.amount.amount <= 0) return null;
+  return (
+    <p className="mt-2 flex justify-between gap-2 text-amber-900" data-testid="order-refunded">
+      <span>Refunded{r.reason ? ` (${r.reason})` : ''}</span>
+      <Price money={r.amount} className="font-semibold" />
+    </p>
   );
 }
 
@@ -183,24 +212,11 @@ function OrderView({ orderId }: { orderId: string }) {
           <h2 id="items-heading" className="mb-2 text-lg font-semibold">
             Items
           </h2>
-          <ul className="flex flex-col gap-1 text-sm" data-testid="order-lines">
-            {o.lines.map((l) => (
-              <li key={l.line} className="flex justify-between gap-2">
-                <span>
-                  {l.quantity} × {l.sku}
-                  {l.reservation === 'rejected' && (
-                    <span className="block text-xs text-red-700">
-                      Not available{l.rejectionReason ? ` (${l.rejectionReason.replaceAll('_', ' ')})` : ''}
-                    </span>
-                  )}
-                </span>
-                <Price money={{ amount: l.unitPrice.amount * l.quantity, currency: l.unitPrice.currency }} />
-              </li>
-            ))}
-          </ul>
+          <OrderLines lines={o.lines} />
           <p className="mt-2 flex justify-between border-t border-stone-200 pt-2 font-semibold">
             <span>Total</span> <Price money={o.total} />
           </p>
+          <RefundSummary order={o} />
         </section>
         <section aria-labelledby="ship-heading" className="rounded-lg border border-stone-200 bg-white p-4 text-sm">
           <h2 id="ship-heading" className="mb-2 text-lg font-semibold">
@@ -222,11 +238,7 @@ function OrderView({ orderId }: { orderId: string }) {
             <br />
             {countryName(a.country)}
           </address>
-          {o.shipment?.trackingNumber && (
-            <p className="mt-2">
-              Tracking: {o.shipment.carrier} {o.shipment.trackingNumber}
-            </p>
-          )}
+          <ShipmentSummary order={o} />
         </section>
         {CANCELLABLE.has(o.status) && (
           <div>
