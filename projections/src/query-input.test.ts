@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, parseDayRange, parseId, parseLimit, QueryInputError } from './query-input.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  parseChoice,
+  parseDayRange,
+  parseId,
+  parseLimit,
+  parseOpenDayRange,
+  parseText,
+  QueryInputError,
+} from './query-input.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -80,5 +90,37 @@ describe('day ranges', () => {
         JSON.stringify(input),
       ).toBe('invalid_date_range');
     expect(parseDayRange({ from: '2024-01-01', to: '2024-12-31' }).days).toHaveLength(366);
+  });
+});
+
+describe('open day ranges, free text and choices', () => {
+  const code = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as QueryInputError).code;
+    }
+    return 'no error';
+  };
+
+  it('take either end alone, the end day inclusive', () => {
+    expect(parseOpenDayRange({})).toEqual({ startMs: null, endMs: null });
+    expect(parseOpenDayRange({ to: '2024-02-28' })).toEqual({ startMs: null, endMs: Date.UTC(2024, 1, 29) });
+    expect(parseOpenDayRange({ from: '2024-02-28', to: '' })).toEqual({ startMs: Date.UTC(2024, 1, 28), endMs: null });
+    expect(code(() => parseOpenDayRange({ from: '2024-03-02', to: '2024-03-01' }))).toBe('invalid_date_range');
+    expect(code(() => parseOpenDayRange({ from: '2024-02-30' }))).toBe('invalid_date_range');
+  });
+
+  it('trim and lower-case a search, and refuse what is not one', () => {
+    expect(parseText('  Ada@Example ', 'q')).toBe('ada@example');
+    expect(parseText('   ', 'q')).toBeNull();
+    expect(code(() => parseText('x'.repeat(201), 'q'))).toBe('invalid_query');
+    expect(code(() => parseText(3, 'q'))).toBe('invalid_query');
+  });
+
+  it('accept only the listed choices', () => {
+    expect(parseChoice(undefined, ['a', 'b'] as const, 'a', 'sort')).toBe('a');
+    expect(parseChoice('b', ['a', 'b'] as const, 'a', 'sort')).toBe('b');
+    expect(code(() => parseChoice('c', ['a', 'b'] as const, 'a', 'sort'))).toBe('invalid_sort');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor } from '../query-input.ts';
 import type { OrderDocument } from './orders.projection.ts';
-import { customerCursorAfter, customerFilter, toOrder } from './orders.queries.ts';
+import { customerCursorAfter, customerFilter, type StoredOrder, toOrder, withProducts } from './orders.queries.ts';
 
 describe('order view', () => {
   it('drops the internal _-fields and names the order id `id`', () => {
@@ -21,5 +21,26 @@ describe('orders of a customer', () => {
       customerId: 'c1',
       $or: [{ placedAt: { $lt: 1700 } }, { placedAt: 1700, _id: { $gt: 'o7' } }],
     });
+  });
+});
+
+describe('order lines with their products', () => {
+  it('name each line’s product and image, null for a SKU without one, in one lookup', async () => {
+    const asked: string[][] = [];
+    const products = {
+      async summariesBySku(skus: readonly string[]) {
+        asked.push([...skus]);
+        return new Map([['A', { sku: 'A', productId: 'p-A', name: 'Mug', imageUrl: 'https://img/a.jpg' }]]);
+      },
+    };
+    const order = (id: string, skus: string[]) =>
+      ({ id, lines: skus.map((sku, line) => ({ line, sku, quantity: 1 })) }) as unknown as StoredOrder;
+    const [first, second] = await withProducts(products, [order('o1', ['A', 'B']), order('o2', ['A'])]);
+    expect(first?.lines.map((l) => [l.sku, l.name, l.imageUrl])).toEqual([
+      ['A', 'Mug', 'https://img/a.jpg'],
+      ['B', null, null],
+    ]);
+    expect(second?.lines[0]?.name).toBe('Mug');
+    expect(asked).toEqual([['A', 'B']]);
   });
 });
