@@ -114,7 +114,9 @@ export function renderTypes(set: SchemaSet): string {
   out.push('export type Uuid = string;');
   out.push('');
   const envelope = (name: string, doc: string, fields: typeof EVENT_ENVELOPE) => {
-    const rendered = fields.map((f) => `${docComment(f.doc, '  ')}  ${f.name}: ${tsType(f.type, undefined)};\n`);
+    const rendered = fields.map(
+      (f) => `${docComment(f.doc, '  ')}  ${f.name}${f.optional ? '?' : ''}: ${tsType(f.type, undefined)};\n`,
+    );
     out.push(`${docComment(doc)}export interface ${name} {\n${rendered.join('')}}\n`);
   };
   envelope('EventEnvelope', 'Fields every event starts with (checked by the schema loader).', EVENT_ENVELOPE);

@@ -34,6 +34,15 @@ describe('schema loader rules', () => {
     expect(load).toThrow(/envelope field 2 must be aggregateId/);
   });
 
+  it('requires actorId on every record of the working tree, but reads a released version that predates it', () => {
+    const files = readAvroDir();
+    const s = JSON.parse(files.get('orders/ShipOrder.avsc')!) as RawNamed;
+    s.fields = s.fields!.filter((f) => f.name !== 'actorId');
+    files.set('orders/ShipOrder.avsc', JSON.stringify(s));
+    expect(() => loadSchemaSet(files)).toThrow(/ShipOrder.avsc: envelope field 7 must be actorId/);
+    expect(loadSchemaSet(files, { released: true }).records.get('streamshop.orders.ShipOrder')?.kind).toBe('command');
+  });
+
   it('refuses money as a float', () => {
     const load = edited('orders/OrderRefunded.avsc', (s) => {
       s.fields!.find((f) => f.name === 'amount')!.type = 'double';

@@ -81,7 +81,18 @@ export interface EnvelopeField {
   type: unknown;
   /** Aggregate-neutral doc for the generated TS envelope (each .avsc has its own, aggregate-specific doc). */
   doc: string;
+  /**
+   * Added after records were already written (it has a default): optional in the generated TS, so writers that
+   * predate it still compile and avsc fills in the default.
+   */
+  optional?: boolean;
 }
+
+/**
+ * The acting person, on every command and event (the event log is the audit trail). Last in both envelopes and
+ * optional with a null default, because records written before it existed must still be read.
+ */
+const ACTOR_ID = (doc: string): EnvelopeField => ({ name: 'actorId', type: OPTIONAL_STRING, doc, optional: true });
 
 /** Envelope every event starts with, in this order. */
 export const EVENT_ENVELOPE: ReadonlyArray<EnvelopeField> = [
@@ -95,6 +106,7 @@ export const EVENT_ENVELOPE: ReadonlyArray<EnvelopeField> = [
   { name: 'occurredAt', type: TIMESTAMP, doc: 'When it happened (the issuedAt of the causing command).' },
   { name: 'correlationId', type: 'string', doc: 'Id shared by every record of one business flow.' },
   { name: 'causationId', type: 'string', doc: 'Id of the command that caused this event.' },
+  ACTOR_ID('User id of the person whose command caused this event; null when the system acted on its own.'),
 ];
 /** Envelope every command starts with, in this order. */
 export const COMMAND_ENVELOPE: ReadonlyArray<EnvelopeField> = [
@@ -104,6 +116,9 @@ export const COMMAND_ENVELOPE: ReadonlyArray<EnvelopeField> = [
   { name: 'issuedAt', type: TIMESTAMP, doc: 'When the command was issued; deciders take "now" from here.' },
   { name: 'correlationId', type: 'string', doc: 'Id shared by every record of one business flow.' },
   { name: 'causationId', type: OPTIONAL_STRING, doc: 'Id of the event or command that caused it; null if direct.' },
+  ACTOR_ID(
+    "User id of the person who issued it (an admin for back-office commands); null for the system. Saga commands carry their cause's actorId.",
+  ),
 ];
 
 /** Reads every `.avsc` under a folder into a map from relative path to text. */
@@ -153,7 +168,20 @@ function lintDocs(file: string, schema: unknown, problems: string[], where = '')
   if (s.values !== undefined) lintDocs(file, s.values, problems, where);
 }
 
-function checkEnvelope(file: string, record: RawNamed, problems: string[]): RecordKind | undefined {
+export interface LoadOptions {
+  /**
+   * The files are a released version (read from git to check evolution against): envelope fields added since
+   * (`optional`, always last) may be missing there. The working tree must have them all.
+   */
+  released?: boolean;
+}
+
+function checkEnvelope(
+  file: string,
+  record: RawNamed,
+  problems: string[],
+  options: LoadOptions,
+): RecordKind | undefined {
   const first = record.fields?.[0]?.name;
   const expected = first === 'eventId' ? EVENT_ENVELOPE : first === 'commandId' ? COMMAND_ENVELOPE : undefined;
   if (!expected) {
@@ -162,6 +190,7 @@ function checkEnvelope(file: string, record: RawNamed, problems: string[]): Reco
   }
   expected.forEach((want, i) => {
     const got = record.fields?.[i];
+    if (options.released && want.optional && got?.name !== want.name) return;
     if (!got || got.name !== want.name || JSON.stringify(got.type) !== JSON.stringify(want.type)) {
       problems.push(
         `${file}: envelope field ${i + 1} must be ${want.name}: ${JSON.stringify(want.type)}, found ${got ? `${got.name}: ${JSON.stringify(got.type)}` : 'nothing'}`,
@@ -206,7 +235,7 @@ function expand(schema: unknown, shared: Map<string, RawNamed>, seen: Set<string
  * Parses, checks and expands a set of `.avsc` texts (relative path → JSON text), from the working tree
  * (`readAvroDir()`) or from a git revision. Throws `SchemaRuleError` listing every broken rule.
  */
-export function loadSchemaSet(files: Map<string, string> = readAvroDir()): SchemaSet {
+export function loadSchemaSet(files: Map<string, string> = readAvroDir(), options: LoadOptions = {}): SchemaSet {
   const problems: string[] = [];
   const shared = new Map<string, RawNamed>();
   const topLevel: Array<{ file: string; raw: RawNamed; context: Context | 'commerce' }> = [];
@@ -247,7 +276,7 @@ export function loadSchemaSet(files: Map<string, string> = readAvroDir()): Schem
             : raw.name === 'WebhookReceived'
               ? 'webhook'
               : undefined
-        : checkEnvelope(file, raw, problems);
+        : checkEnvelope(file, raw, problems, options);
     if (!kind) {
       if (context === 'commerce')
         problems.push(`${file}: commerce holds only CommandReply, DeadLetter and WebhookReceived`);

@@ -20,6 +20,8 @@ export interface EventEnvelope {
   correlationId: string;
   /** Id of the command that caused this event. */
   causationId: string;
+  /** User id of the person whose command caused this event; null when the system acted on its own. */
+  actorId?: string | null;
 }
 
 /** Fields every command starts with (checked by the schema loader). */
@@ -36,6 +38,8 @@ export interface CommandEnvelope {
   correlationId: string;
   /** Id of the event or command that caused it; null if direct. */
   causationId: string | null;
+  /** User id of the person who issued it (an admin for back-office commands); null for the system. Saga commands carry their cause's actorId. */
+  actorId?: string | null;
 }
 
 /** The payload of an event or command: its fields after the envelope. */
@@ -84,6 +88,14 @@ export interface OrderLine {
 /** Payment service provider that handles a payment. Avro: `streamshop.common.PaymentProvider`. */
 export type PaymentProvider = 'stripe' | 'paypal';
 
+/** Units of one order line covered by a refund. Avro: `streamshop.common.RefundedLine`. */
+export interface RefundedLine {
+  /** Index of the line in the order (0-based, as in OrderPlaced.lines). */
+  line: number;
+  /** Units of that line refunded (at least 1, at most the line's units not refunded yet). */
+  quantity: number;
+}
+
 /** Stock of one SKU right after an inventory event; lets read models set levels idempotently instead of adding deltas. Avro: `streamshop.common.StockLevels`. */
 export interface StockLevels {
   /** Units physically in stock (reserved ones included). */
@@ -97,19 +109,19 @@ export interface StockLevels {
 /** What a user may do: shop, or also administer the shop. Avro: `streamshop.common.UserRole`. */
 export type UserRole = 'shopper' | 'admin';
 
-/** Withdraw a product from sale; archived products cannot be ordered or changed. Avro: `streamshop.catalog.ArchiveProduct`. */
+/** Withdraw a product from sale; archived products cannot be ordered or changed until restored. Rejected with product_not_found or product_already_archived. Avro: `streamshop.catalog.ArchiveProduct`. */
 export interface ArchiveProduct extends CommandEnvelope {
   /** Why the product is archived, if given. */
   reason: string | null;
 }
 
-/** Set a new unit price. Rejected with product_not_found, product_archived or invalid_price. Avro: `streamshop.catalog.ChangeProductPrice`. */
+/** Set a new unit price; the current price decides nothing. Rejected with product_not_found, product_archived or invalid_price. Avro: `streamshop.catalog.ChangeProductPrice`. */
 export interface ChangeProductPrice extends CommandEnvelope {
   /** New unit price. */
   price: Money;
 }
 
-/** Create a product in the catalog. Rejected with product_already_exists or sku_taken. Avro: `streamshop.catalog.CreateProduct`. */
+/** Create a product in the catalog. A repeat with the very same data is a no-op (so a CSV re-import changes nothing); rejected with product_already_exists when the product exists with other data, or invalid_price. Avro: `streamshop.catalog.CreateProduct`. */
 export interface CreateProduct extends CommandEnvelope {
   /** Stock keeping unit; unique across the catalog, also the inventory stock item id. */
   sku: string;
@@ -167,7 +179,19 @@ export interface ProductPriceChanged extends EventEnvelope {
   price: Money;
 }
 
-/** Replace the descriptive details of a product (not its price or SKU). Rejected with product_not_found or product_archived. Avro: `streamshop.catalog.UpdateProductDetails`. */
+/** An archived product was put back on sale, with the details and price it had when archived. Avro: `streamshop.catalog.ProductRestored`. */
+export interface ProductRestored extends EventEnvelope {
+  /** Why, if given. */
+  reason: string | null;
+}
+
+/** Put an archived product back on sale. Rejected with product_not_found or product_not_archived. Avro: `streamshop.catalog.RestoreProduct`. */
+export interface RestoreProduct extends CommandEnvelope {
+  /** Why the product is restored, if given. */
+  reason: string | null;
+}
+
+/** Replace the descriptive details of a product (not its price or SKU); details equal to the current ones decide nothing. Rejected with product_not_found or product_archived. Avro: `streamshop.catalog.UpdateProductDetails`. */
 export interface UpdateProductDetails extends CommandEnvelope {
   /** Display name. */
   name: string;
@@ -257,7 +281,7 @@ export interface WebhookCommand {
   aggregateId: string;
 }
 
-/** Correct the units on hand (inventory count, damage, loss). Rejected with stock_would_go_negative. Avro: `streamshop.inventory.AdjustStock`. */
+/** Correct the units on hand after a count (damage, loss, miscount), with a reason. Rejected with invalid_quantity, reason_required, or adjustment_below_reserved when the result would be below the units reserved. Avro: `streamshop.inventory.AdjustStock`. */
 export interface AdjustStock extends CommandEnvelope {
   /** Units to add (positive) or remove (negative); not zero. */
   quantityDelta: number;
@@ -289,7 +313,17 @@ export interface ExpireReservation extends CommandEnvelope {
   line: number;
 }
 
-/** Add received units to stock. Avro: `streamshop.inventory.ReceiveStock`. */
+/** The low-stock threshold of a SKU changed. Avro: `streamshop.inventory.LowStockThresholdSet`. */
+export interface LowStockThresholdSet extends EventEnvelope {
+  /** New low-stock threshold in units: the SKU is low on stock when available ≤ threshold (0: no alert). */
+  threshold: number;
+  /** Threshold before this change (0 if none was set). */
+  previousThreshold: number;
+  /** Stock levels when the threshold was set, so a reader can tell at once whether the SKU is low. */
+  levels: StockLevels;
+}
+
+/** Add received units to stock, with a reference such as a delivery note (or refund:<orderId>:<n> for units a refund returns). Rejected with invalid_quantity. Avro: `streamshop.inventory.ReceiveStock`. */
 export interface ReceiveStock extends CommandEnvelope {
   /** Units received (at least 1). */
   quantity: number;
@@ -367,6 +401,12 @@ export interface ReserveStock extends CommandEnvelope {
   quantity: number;
   /** When the reservation lapses if not committed. */
   expiresAt: TimestampMillis;
+}
+
+/** Set the number of available units at or below which this SKU counts as low on stock (0 turns the alert off). Rejected with invalid_threshold. Setting the current threshold again is a no-op. Avro: `streamshop.inventory.SetLowStockThreshold`. */
+export interface SetLowStockThreshold extends CommandEnvelope {
+  /** Low-stock threshold in units (≥ 0): the SKU is low on stock when available ≤ threshold. */
+  threshold: number;
 }
 
 /** Units on hand were corrected. Avro: `streamshop.inventory.StockAdjusted`. */
@@ -535,6 +575,10 @@ export interface OrderRefunded extends EventEnvelope {
   amount: Money;
   /** Why, if given. */
   reason: string | null;
+  /** Order lines this refund covers (line index and units); empty when it was for an amount only. */
+  lines: Array<RefundedLine>;
+  /** Whether the refunded lines' units go back to stock: the saga sends ReceiveStock to each line's SKU with reference refund:<orderId>:<aggregateVersion of this event>. */
+  restock: boolean;
 }
 
 /** The order left the warehouse. Avro: `streamshop.orders.OrderShipped`. */
@@ -589,12 +633,16 @@ export interface RecordOrderPayment extends CommandEnvelope {
 /** Result of the payment. Avro: `streamshop.orders.OrderPaymentOutcome`. */
 export type OrderPaymentOutcome = 'captured' | 'failed';
 
-/** Refund (part of) a paid order. Rejected with order_not_paid or refund_exceeds_paid. Avro: `streamshop.orders.RefundOrder`. */
+/** Refund (part of) a paid, confirmed, shipped or delivered order, never more than captured minus refunded. Rejected with order_not_paid, order_not_refundable, invalid_amount, currency_mismatch, refund_exceeds_paid, line_not_found, refund_line_exceeds_quantity or restock_before_shipment. Avro: `streamshop.orders.RefundOrder`. */
 export interface RefundOrder extends CommandEnvelope {
   /** Amount to refund; at most what was paid minus earlier refunds. */
   amount: Money;
   /** Why, if given. */
   reason: string | null;
+  /** Order lines this refund covers (line index and units); empty when it is for an amount only. Each line's units can be refunded once. */
+  lines: Array<RefundedLine>;
+  /** Return the named lines' units to stock (the saga sends ReceiveStock with reference refund:<orderId>:<version of OrderRefunded>); only for a shipped or delivered order, whose units left stock. */
+  restock: boolean;
 }
 
 /** Ask for payment once every line is reserved (sent by the order saga). Avro: `streamshop.orders.RequestOrderPayment`. */
@@ -605,7 +653,7 @@ export interface RequestOrderPayment extends CommandEnvelope {
   deadline: TimestampMillis;
 }
 
-/** Mark a confirmed order as shipped. Rejected with order_not_confirmed. Avro: `streamshop.orders.ShipOrder`. */
+/** Mark a confirmed order as shipped (its reservations are then committed by the saga). Rejected with order_not_paid before payment, order_not_confirmed otherwise. Avro: `streamshop.orders.ShipOrder`. */
 export interface ShipOrder extends CommandEnvelope {
   /** Carrier name, if known. */
   carrier: string | null;
@@ -806,6 +854,8 @@ export interface RecordTypes {
   'streamshop.catalog.ProductCreated': ProductCreated;
   'streamshop.catalog.ProductDetailsUpdated': ProductDetailsUpdated;
   'streamshop.catalog.ProductPriceChanged': ProductPriceChanged;
+  'streamshop.catalog.ProductRestored': ProductRestored;
+  'streamshop.catalog.RestoreProduct': RestoreProduct;
   'streamshop.catalog.UpdateProductDetails': UpdateProductDetails;
   'streamshop.commerce.CommandReply': CommandReply;
   'streamshop.commerce.DeadLetter': DeadLetter;
@@ -814,6 +864,7 @@ export interface RecordTypes {
   'streamshop.inventory.CommitReservation': CommitReservation;
   'streamshop.inventory.ConfirmReservation': ConfirmReservation;
   'streamshop.inventory.ExpireReservation': ExpireReservation;
+  'streamshop.inventory.LowStockThresholdSet': LowStockThresholdSet;
   'streamshop.inventory.ReceiveStock': ReceiveStock;
   'streamshop.inventory.ReleaseReservation': ReleaseReservation;
   'streamshop.inventory.ReservationCommitted': ReservationCommitted;
@@ -821,6 +872,7 @@ export interface RecordTypes {
   'streamshop.inventory.ReservationExpired': ReservationExpired;
   'streamshop.inventory.ReservationReleased': ReservationReleased;
   'streamshop.inventory.ReserveStock': ReserveStock;
+  'streamshop.inventory.SetLowStockThreshold': SetLowStockThreshold;
   'streamshop.inventory.StockAdjusted': StockAdjusted;
   'streamshop.inventory.StockReceived': StockReceived;
   'streamshop.inventory.StockReservationRejected': StockReservationRejected;
@@ -881,6 +933,7 @@ export const recordNames = {
       'streamshop.catalog.ArchiveProduct',
       'streamshop.catalog.ChangeProductPrice',
       'streamshop.catalog.CreateProduct',
+      'streamshop.catalog.RestoreProduct',
       'streamshop.catalog.UpdateProductDetails',
     ],
     events: [
@@ -888,6 +941,7 @@ export const recordNames = {
       'streamshop.catalog.ProductCreated',
       'streamshop.catalog.ProductDetailsUpdated',
       'streamshop.catalog.ProductPriceChanged',
+      'streamshop.catalog.ProductRestored',
     ],
   },
   inventory: {
@@ -899,8 +953,10 @@ export const recordNames = {
       'streamshop.inventory.ReceiveStock',
       'streamshop.inventory.ReleaseReservation',
       'streamshop.inventory.ReserveStock',
+      'streamshop.inventory.SetLowStockThreshold',
     ],
     events: [
+      'streamshop.inventory.LowStockThresholdSet',
       'streamshop.inventory.ReservationCommitted',
       'streamshop.inventory.ReservationConfirmed',
       'streamshop.inventory.ReservationExpired',

@@ -22,7 +22,7 @@ import { createCommandProcessor, createReactor, type Runnable } from '@streamsho
 import type { InventoryEvent, OrdersCommand, PaymentsEvent } from '@streamshop/schemas/types';
 import { expireOrderPayment, trackPaymentDeadlines } from './adapters/payment-deadline.ts';
 import { asOrderEvents, toOutgoing } from './adapters/saga-routing.ts';
-import { createOrderDecider, type OrderEventDraft, react, translate } from './domain/index.ts';
+import { createOrderDecider, type OrderEventDraft, orderStateCodec, react, translate } from './domain/index.ts';
 
 export function startOrderService(config: Config, options: ServiceOptions = {}): Runnable {
   const w = serviceWiring(config, 'order-service', options);
@@ -32,6 +32,7 @@ export function startOrderService(config: Config, options: ServiceOptions = {}):
     ...w.runtime,
     service: w.service,
     decider: createOrderDecider({ paymentTimeoutMs, maxUnitsPerSku }),
+    stateCodec: orderStateCodec,
     serde: w.serde,
     mapping: w.mapping<OrdersCommand, OrderEventDraft>(),
     topics,

@@ -225,40 +225,42 @@ describe('productImportCommands', () => {
     imageUrl: null,
   };
 
-  it('creates a new SKU under the id its SKU derives', () => {
-    const [create, ...rest] = productImportCommands(row, undefined, 'key-1');
-    expect(rest).toEqual([]);
-    expect(create).toMatchObject({
-      type: 'streamshop.catalog.CreateProduct',
-      aggregateId: productIdForSku('A-1'),
-      payload: { sku: 'A-1', name: 'Pen', description: '', category: 'stationery', price: row.price, imageUrl: null },
+  it('creates the product, else updates its details and price', () => {
+    expect(productImportCommands(row, 'prod-9', 'key-1')).toEqual({
+      create: {
+        type: 'streamshop.catalog.CreateProduct',
+        commandId: expect.any(String),
+        aggregateId: 'prod-9',
+        payload: { sku: 'A-1', name: 'Pen', description: '', category: 'stationery', price: row.price, imageUrl: null },
+      },
+      update: [
+        {
+          type: 'streamshop.catalog.UpdateProductDetails',
+          commandId: expect.any(String),
+          aggregateId: 'prod-9',
+          payload: { name: 'Pen', description: '', category: 'stationery', imageUrl: null },
+        },
+        {
+          type: 'streamshop.catalog.ChangeProductPrice',
+          commandId: expect.any(String),
+          aggregateId: 'prod-9',
+          payload: { price: row.price },
+        },
+      ],
     });
-  });
-
-  it('updates the details and the price of an existing product', () => {
-    expect(productImportCommands(row, 'prod-9', 'key-1')).toEqual([
-      {
-        type: 'streamshop.catalog.UpdateProductDetails',
-        commandId: expect.any(String),
-        aggregateId: 'prod-9',
-        payload: { name: 'Pen', description: '', category: 'stationery', imageUrl: null },
-      },
-      {
-        type: 'streamshop.catalog.ChangeProductPrice',
-        commandId: expect.any(String),
-        aggregateId: 'prod-9',
-        payload: { price: row.price },
-      },
-    ]);
+    expect(productIdForSku('A-1')).toBe(productIdForSku('A-1'));
+    expect(productIdForSku('A-1')).not.toBe(productIdForSku('A-2'));
   });
 
   it('derives command ids from the key, the product and the content, never from the row number', () => {
-    const ids = (r: typeof row, key = 'key-1', existing?: string) =>
-      productImportCommands(r, existing, key).map((c) => c.commandId);
+    const ids = (r: typeof row, key = 'key-1', product = 'prod-1') => {
+      const { create, update } = productImportCommands(r, product, key);
+      return [create, ...update].map((c) => c.commandId);
+    };
     expect(ids(row)).toEqual(ids({ ...row, row: 40 }));
     expect(ids(row)).not.toEqual(ids(row, 'key-2'));
     expect(ids(row)).not.toEqual(ids({ ...row, name: 'Pen 2' }));
     expect(ids(row, 'key-1', 'prod-9')).not.toEqual(ids(row, 'key-1', 'prod-8'));
-    expect(new Set(ids(row, 'key-1', 'prod-9')).size).toBe(2);
+    expect(new Set(ids(row)).size).toBe(3);
   });
 });

@@ -14,7 +14,7 @@
  * Row numbers are the ones a spreadsheet shows: the header is row 1, a record spanning several lines is one row, and a
  * blank line is a row too (skipped, but counted, so the numbers in a report match what the admin sees).
  *
- * Commands: a SKU not in the catalog gets CreateProduct under `productIdForSku(sku)`; a SKU in the catalog gets
+ * Commands: CreateProduct (under `productIdForSku(sku)` for a SKU the catalog does not have); when the product exists,
  * UpdateProductDetails and ChangeProductPrice, which its decider answers with no event when nothing changes, so a
  * re-import of the same file changes nothing. Command ids derive from the request's idempotency key, the product
  * and the row's content: a retried request is the same commands (answered with their original results), and a new
@@ -295,41 +295,40 @@ const rowFingerprint = (r: ProductRow): string =>
   JSON.stringify([r.sku, r.name, r.description, r.category, r.price.amount, r.price.currency, r.imageUrl]);
 
 /**
- * The commands that make the catalog match `row`: CreateProduct when the SKU has no product yet (`existingProductId`
- * undefined), else UpdateProductDetails then ChangeProductPrice on the existing product. `importKey` is the request's
- * idempotency key (see the module comment).
+ * The commands that make the catalog match `row`, on the product `productId` (the catalog's product of the SKU, or
+ * `productIdForSku` for a SKU it does not have yet): `create` first; when it is refused as product_already_exists,
+ * `update` (details, then price). Always trying the create first keeps a request's commands independent of what the
+ * read model showed when it was served, so a retry is the same commands even once the read model has caught up.
+ * `importKey` identifies the request (see the module comment).
  */
 export function productImportCommands(
   row: ProductRow,
-  existingProductId: string | undefined,
+  productId: string,
   importKey: string,
-): ProductImportCommand[] {
+): { create: ProductImportCommand; update: ProductImportCommand[] } {
   const fingerprint = rowFingerprint(row);
+  const id = (kind: string) => deterministicId('catalog-import', kind, productId, importKey, fingerprint);
   const { sku, name, description, category, price, imageUrl } = row;
-  if (existingProductId === undefined) {
-    const aggregateId = productIdForSku(sku);
-    return [
+  return {
+    create: {
+      type: 'streamshop.catalog.CreateProduct',
+      commandId: id('CreateProduct'),
+      aggregateId: productId,
+      payload: { sku, name, description, category, price, imageUrl },
+    },
+    update: [
       {
-        type: 'streamshop.catalog.CreateProduct',
-        commandId: deterministicId('catalog-import', 'CreateProduct', aggregateId, importKey, fingerprint),
-        aggregateId,
-        payload: { sku, name, description, category, price, imageUrl },
+        type: 'streamshop.catalog.UpdateProductDetails',
+        commandId: id('UpdateProductDetails'),
+        aggregateId: productId,
+        payload: { name, description, category, imageUrl },
       },
-    ];
-  }
-  const id = (kind: string) => deterministicId('catalog-import', kind, existingProductId, importKey, fingerprint);
-  return [
-    {
-      type: 'streamshop.catalog.UpdateProductDetails',
-      commandId: id('UpdateProductDetails'),
-      aggregateId: existingProductId,
-      payload: { name, description, category, imageUrl },
-    },
-    {
-      type: 'streamshop.catalog.ChangeProductPrice',
-      commandId: id('ChangeProductPrice'),
-      aggregateId: existingProductId,
-      payload: { price },
-    },
-  ];
+      {
+        type: 'streamshop.catalog.ChangeProductPrice',
+        commandId: id('ChangeProductPrice'),
+        aggregateId: productId,
+        payload: { price },
+      },
+    ],
+  };
 }

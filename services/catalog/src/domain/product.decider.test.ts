@@ -32,8 +32,24 @@ describe('CreateProduct', () => {
     given(productDecider).when(create()).then([created]);
   });
 
-  it('rejects an id that is taken', () => {
-    given(productDecider, [created]).when(create()).thenRejects('product_already_exists');
+  it('is a no-op when the product exists with the very same data (a CSV re-import)', () => {
+    given(productDecider, [created]).when(create()).then([]);
+    given(productDecider, [created, archived]).when(create()).then([]);
+  });
+
+  it('rejects an id that is taken by a product with other data', () => {
+    given(productDecider, [created])
+      .when(create(eur(9900)))
+      .thenRejects('product_already_exists', /other data/);
+    const renamed = command('streamshop.catalog.CreateProduct', {
+      sku: 'SKU-1',
+      ...details,
+      name: 'Road shoe',
+      price: eur(8900),
+    });
+    given(productDecider, [created]).when(renamed).thenRejects('product_already_exists');
+    const otherSku = command('streamshop.catalog.CreateProduct', { sku: 'SKU-2', ...details, price: eur(8900) });
+    given(productDecider, [created]).when(otherSku).thenRejects('product_already_exists');
   });
 
   it('rejects a price that is not positive or not in an ISO currency', () => {
@@ -129,11 +145,41 @@ describe('ArchiveProduct', () => {
       .then([{ type: 'streamshop.catalog.ProductArchived', value: { reason: 'discontinued' } }]);
   });
 
-  it('is a no-op on an archived product', () => {
-    given(productDecider, [created, archived]).when(archive).then([]);
+  it('rejects archiving twice', () => {
+    given(productDecider, [created, archived]).when(archive).thenRejects('product_already_archived');
   });
 
   it('rejects an unknown product', () => {
     given(productDecider).when(archive).thenRejects('product_not_found');
+  });
+});
+
+describe('RestoreProduct', () => {
+  const restore = command('streamshop.catalog.RestoreProduct', { reason: 'back in the range' });
+  const restored: ProductEventDraft = {
+    type: 'streamshop.catalog.ProductRestored',
+    value: { reason: 'back in the range' },
+  };
+
+  it('puts an archived product back on sale', () => {
+    given(productDecider, [created, archived]).when(restore).then([restored]);
+  });
+
+  it('lets a restored product be edited and repriced again', () => {
+    const change = command('streamshop.catalog.ChangeProductPrice', { price: eur(7900) });
+    given(productDecider, [created, archived, restored])
+      .when(change)
+      .then([
+        { type: 'streamshop.catalog.ProductPriceChanged', value: { previousPrice: eur(8900), price: eur(7900) } },
+      ]);
+  });
+
+  it('rejects restoring a product that is on sale', () => {
+    given(productDecider, [created]).when(restore).thenRejects('product_not_archived');
+    given(productDecider, [created, archived, restored]).when(restore).thenRejects('product_not_archived');
+  });
+
+  it('rejects an unknown product', () => {
+    given(productDecider).when(restore).thenRejects('product_not_found');
   });
 });

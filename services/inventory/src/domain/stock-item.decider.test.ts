@@ -109,6 +109,51 @@ describe('ReceiveStock', () => {
   });
 });
 
+describe('SetLowStockThreshold', () => {
+  const setThreshold = (threshold: number) => command('streamshop.inventory.SetLowStockThreshold', { threshold });
+  const thresholdSet = (threshold: number, previousThreshold: number, after = levels(10, 0)): StockItemEventDraft => ({
+    type: 'streamshop.inventory.LowStockThresholdSet',
+    value: { threshold, previousThreshold, levels: after },
+  });
+
+  it('sets the threshold, recording the previous one and the levels it applies to', () => {
+    stock([received(10)])
+      .when(setThreshold(5))
+      .then([thresholdSet(5, 0)]);
+    stock([received(10), thresholdSet(5, 0)])
+      .when(setThreshold(2))
+      .then([thresholdSet(2, 5)]);
+  });
+
+  it('may be set before the first delivery', () => {
+    stock()
+      .when(setThreshold(3))
+      .then([thresholdSet(3, 0, levels(0, 0))]);
+  });
+
+  it('is a no-op when the threshold is the same', () => {
+    stock([received(10), thresholdSet(5, 0)])
+      .when(setThreshold(5))
+      .then([]);
+  });
+
+  it('rejects a negative or fractional threshold', () => {
+    stock([received(10)])
+      .when(setThreshold(-1))
+      .thenRejects('invalid_threshold');
+    stock([received(10)])
+      .when(setThreshold(2.5))
+      .thenRejects('invalid_threshold');
+  });
+
+  it('keeps the threshold across snapshots, and reads one taken before thresholds existed as 0', () => {
+    const state = fold(stockItemDecider, [received(10), thresholdSet(5, 0)]);
+    expect(stockItemStateCodec.fromJSON(JSON.parse(JSON.stringify(state))).lowStockThreshold).toBe(5);
+    const old = { known: true, onHand: 10, reserved: 0, watermark: 0, reservations: {} };
+    expect(stockItemStateCodec.fromJSON(old).lowStockThreshold).toBe(0);
+  });
+});
+
 describe('AdjustStock', () => {
   const adjust = (quantityDelta: number) =>
     command('streamshop.inventory.AdjustStock', { quantityDelta, reason: 'inventory_count' });
@@ -138,8 +183,14 @@ describe('AdjustStock', () => {
   it('rejects going below what is reserved', () => {
     stock([received(10), reserved('o-1', 0, 4, 10, 4)])
       .when(adjust(-7))
-      .thenRejects('stock_would_go_negative', /less than the 4 reserved/);
-    stock().when(adjust(-1)).thenRejects('stock_would_go_negative');
+      .thenRejects('adjustment_below_reserved', /less than the 4 reserved/);
+    stock().when(adjust(-1)).thenRejects('adjustment_below_reserved');
+  });
+
+  it('rejects a correction without a reason', () => {
+    stock([received(10)])
+      .when(command('streamshop.inventory.AdjustStock', { quantityDelta: -2, reason: '  ' }))
+      .thenRejects('reason_required');
   });
 
   it('rejects a zero delta', () => {

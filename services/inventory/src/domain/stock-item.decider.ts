@@ -34,7 +34,13 @@
  * order saga must learn of it from the event stream (a Rejection only reaches the command's reply).
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
-import type { EventDraft, InventoryCommand, InventoryEventName, StockLevels } from '@streamshop/schemas/types';
+import type {
+  EventDraft,
+  InventoryCommand,
+  InventoryEventName,
+  RecordTypes,
+  StockLevels,
+} from '@streamshop/schemas/types';
 
 export type StockItemEventDraft = EventDraft<InventoryEventName>;
 
@@ -65,6 +71,8 @@ export interface StockItemState {
    * the held and confirmed ones, and the settled ones not yet behind the watermark.
    */
   reservations: Readonly<Record<string, Reservation>>;
+  /** Available units at or below which the SKU is low on stock; 0: no alert (the default). */
+  lowStockThreshold: number;
 }
 
 /**
@@ -99,38 +107,78 @@ function reservationRefusal(state: StockItemState, quantity: number): string | n
   return null;
 }
 
+type Command<N extends InventoryCommand['type']> = RecordTypes[N];
+
+/** Units arrive (a delivery, or a refund's restock with reference `refund:<orderId>:<n>`). */
+function receiveStock(
+  command: Command<'streamshop.inventory.ReceiveStock'>,
+  { onHand, reserved }: StockItemState,
+): StockItemEventDraft[] | Rejection {
+  const { quantity, reference } = command;
+  if (!isPositiveInt(quantity)) return reject('invalid_quantity', `received quantity must be ≥ 1, got ${quantity}`);
+  return [
+    {
+      type: 'streamshop.inventory.StockReceived',
+      value: { quantity, reference, levels: levels(onHand + quantity, reserved) },
+    },
+  ];
+}
+
+/**
+ * A count correction. It may take away available units but never reserved ones: those are promised to orders,
+ * and taking them would oversell; the operator releases or ships those orders first.
+ */
+function adjustStock(
+  command: Command<'streamshop.inventory.AdjustStock'>,
+  { onHand, reserved }: StockItemState,
+): StockItemEventDraft[] | Rejection {
+  const { aggregateId: sku, quantityDelta, reason } = command;
+  if (!Number.isSafeInteger(quantityDelta) || quantityDelta === 0) {
+    return reject('invalid_quantity', `adjustment must be a non-zero integer, got ${quantityDelta}`);
+  }
+  if (reason.trim() === '') return reject('reason_required', `${sku}: say why the count is corrected`);
+  if (onHand + quantityDelta < reserved) {
+    return reject(
+      'adjustment_below_reserved',
+      `${sku}: ${onHand} on hand ${quantityDelta} would leave less than the ${reserved} reserved`,
+    );
+  }
+  return [
+    {
+      type: 'streamshop.inventory.StockAdjusted',
+      value: { quantityDelta, reason, levels: levels(onHand + quantityDelta, reserved) },
+    },
+  ];
+}
+
+/** The low-stock alert level; allowed before the first delivery, so a new SKU is watched from its first sale. */
+function setLowStockThreshold(
+  command: Command<'streamshop.inventory.SetLowStockThreshold'>,
+  { onHand, reserved, lowStockThreshold }: StockItemState,
+): StockItemEventDraft[] | Rejection {
+  const { threshold } = command;
+  if (!Number.isSafeInteger(threshold) || threshold < 0) {
+    return reject('invalid_threshold', `a low-stock threshold is a whole number of units ≥ 0, got ${threshold}`);
+  }
+  if (threshold === lowStockThreshold) return [];
+  return [
+    {
+      type: 'streamshop.inventory.LowStockThresholdSet',
+      value: { threshold, previousThreshold: lowStockThreshold, levels: levels(onHand, reserved) },
+    },
+  ];
+}
+
 function decide(command: InventoryCommand, state: StockItemState): StockItemEventDraft[] | Rejection {
   const sku = command.value.aggregateId;
   const { onHand, reserved } = state;
   switch (command.type) {
-    case 'streamshop.inventory.ReceiveStock': {
-      const { quantity, reference } = command.value;
-      if (!isPositiveInt(quantity)) return reject('invalid_quantity', `received quantity must be ≥ 1, got ${quantity}`);
-      return [
-        {
-          type: 'streamshop.inventory.StockReceived',
-          value: { quantity, reference, levels: levels(onHand + quantity, reserved) },
-        },
-      ];
-    }
-    case 'streamshop.inventory.AdjustStock': {
-      const { quantityDelta, reason } = command.value;
-      if (!Number.isSafeInteger(quantityDelta) || quantityDelta === 0) {
-        return reject('invalid_quantity', `adjustment must be a non-zero integer, got ${quantityDelta}`);
-      }
-      if (onHand + quantityDelta < reserved) {
-        return reject(
-          'stock_would_go_negative',
-          `${sku}: ${onHand} on hand ${quantityDelta} would leave less than the ${reserved} reserved`,
-        );
-      }
-      return [
-        {
-          type: 'streamshop.inventory.StockAdjusted',
-          value: { quantityDelta, reason, levels: levels(onHand + quantityDelta, reserved) },
-        },
-      ];
-    }
+    case 'streamshop.inventory.ReceiveStock':
+      return receiveStock(command.value, state);
+    case 'streamshop.inventory.AdjustStock':
+      return adjustStock(command.value, state);
+    case 'streamshop.inventory.SetLowStockThreshold':
+      return setLowStockThreshold(command.value, state);
     case 'streamshop.inventory.ReserveStock': {
       const { orderId, line, quantity, expiresAt, issuedAt: requestedAt } = command.value;
       if (state.reservations[reservationKey(orderId, line)]) return [];
@@ -300,20 +348,27 @@ function evolve(state: StockItemState, event: StockItemEventDraft): StockItemSta
       return settle(next, event.value.orderId, event.value.line, 'committed');
     case 'streamshop.inventory.ReservationConfirmed':
       return settle(next, event.value.orderId, event.value.line, 'confirmed');
+    case 'streamshop.inventory.LowStockThresholdSet':
+      return { ...next, lowStockThreshold: event.value.threshold };
   }
 }
 
 export const stockItemDecider: Decider<InventoryCommand, StockItemEventDraft, StockItemState> = {
-  initialState: { known: false, onHand: 0, reserved: 0, watermark: 0, reservations: {} },
+  initialState: { known: false, onHand: 0, reserved: 0, watermark: 0, reservations: {}, lowStockThreshold: 0 },
   evolve,
   decide,
 };
 
 /**
  * The Stock item's state across the snapshot topic: JSON, reading snapshots taken before the watermark existed
- * (no `watermark`: 0, so nothing is forgotten or ignored until the next ReserveStock moves it).
+ * (no `watermark`: 0, so nothing is forgotten or ignored until the next ReserveStock moves it) or before the
+ * low-stock threshold did (0: no alert, as no LowStockThresholdSet was decided before it existed).
  */
 export const stockItemStateCodec = {
   toJSON: (state: StockItemState): unknown => state,
-  fromJSON: (json: unknown): StockItemState => ({ watermark: 0, ...(json as Omit<StockItemState, 'watermark'>) }),
+  fromJSON: (json: unknown): StockItemState => ({
+    watermark: 0,
+    lowStockThreshold: 0,
+    ...(json as Omit<StockItemState, 'watermark' | 'lowStockThreshold'>),
+  }),
 };

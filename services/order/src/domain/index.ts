@@ -19,3 +19,4 @@ export {
   type SagaContext,
   translate,
 } from './order.saga.ts';
+export { orderStateCodec } from './order.snapshot.ts';

@@ -1,5 +1,7 @@
+import { fold } from '@streamshop/decider';
 import { given } from '@streamshop/decider/testing';
-import { describe, it } from 'vitest';
+import type { RefundedLine } from '@streamshop/schemas/types';
+import { describe, expect, it } from 'vitest';
 import { createOrderDecider, type OrderEventDraft } from './order.decider.ts';
 import {
   drafts,
@@ -46,8 +48,8 @@ const ship = orderCommand('streamshop.orders.ShipOrder', { carrier: 'colissimo',
 const deliver = orderCommand('streamshop.orders.DeliverOrder', {});
 const cancel = (by: 'customer' | 'admin' = 'customer') =>
   orderCommand('streamshop.orders.CancelOrder', { reason: 'customer_request', by });
-const refund = (amount: { amount: number; currency: string }) =>
-  orderCommand('streamshop.orders.RefundOrder', { amount, reason: 'damaged' });
+const refund = (amount: { amount: number; currency: string }, lines: RefundedLine[] = [], restock = false) =>
+  orderCommand('streamshop.orders.RefundOrder', { amount, reason: 'damaged', lines, restock });
 
 describe('PlaceOrder', () => {
   it('places the order with its total', () => {
@@ -311,9 +313,17 @@ describe('ShipOrder', () => {
     order(history.confirmed).when(ship).then([shipped]);
   });
 
+  it('rejects shipping before payment', () => {
+    order(history.placed).when(ship).thenRejects('order_not_paid');
+    order(history.awaitingPayment).when(ship).thenRejects('order_not_paid');
+  });
+
   it('rejects an order that is not confirmed', () => {
-    order(history.awaitingPayment).when(ship).thenRejects('order_not_confirmed');
     order(shippedHistory).when(ship).thenRejects('order_not_confirmed');
+    order(cancelledAwaitingPayment).when(ship).thenRejects('order_not_confirmed');
+    order([...history.confirmed, refunded(5000)])
+      .when(ship)
+      .thenRejects('order_not_confirmed', /refunded/);
   });
 
   it('rejects an unknown order', () => {
@@ -383,9 +393,72 @@ describe('RefundOrder', () => {
     order([...deliveredHistory, refunded(1000), refunded(4000)])
       .when(refund(eur(1)))
       .thenRejects('refund_exceeds_paid');
+  });
+
+  it('rejects a cancelled order: its cancellation refunded what was paid', () => {
     order(cancelledAwaitingPayment.concat([paid, refunded(5000, 'order_cancelled')]))
       .when(refund(eur(1)))
-      .thenRejects('refund_exceeds_paid');
+      .thenRejects('order_not_refundable');
+  });
+
+  it('keeps the status of a partly refunded order, and moves a fully refunded one to refunded', () => {
+    const afterPartial = fold(decider, [...deliveredHistory, refunded(1000)]);
+    expect(afterPartial).toMatchObject({ status: 'delivered', paid: 5000, refunded: 1000 });
+    const afterFull = fold(decider, [...deliveredHistory, refunded(1000), refunded(4000)]);
+    expect(afterFull).toMatchObject({ status: 'refunded', refunded: 5000 });
+    // A partly refunded confirmed order can still ship.
+    order([...history.confirmed, refunded(1000)])
+      .when(ship)
+      .then([shipped]);
+  });
+
+  it('names refunded lines, each line refunded at most as many units as it has', () => {
+    // LINES: line 0 is 2 × SKU-A at 1500, line 1 is 1 × SKU-B at 2000.
+    order(deliveredHistory)
+      .when(refund(eur(1500), [{ line: 0, quantity: 1 }]))
+      .then([refunded(1500, 'damaged', [{ line: 0, quantity: 1 }])]);
+    order([...deliveredHistory, refunded(1500, 'damaged', [{ line: 0, quantity: 1 }])])
+      .when(refund(eur(3000), [{ line: 0, quantity: 2 }]))
+      .thenRejects('refund_line_exceeds_quantity', /2 units, 1 refunded already/);
+    order(deliveredHistory)
+      .when(refund(eur(3000), [{ line: 1, quantity: 2 }]))
+      .thenRejects('refund_line_exceeds_quantity');
+    order(deliveredHistory)
+      .when(
+        refund(eur(3000), [
+          { line: 0, quantity: 2 },
+          { line: 0, quantity: 1 },
+        ]),
+      )
+      .thenRejects('refund_line_exceeds_quantity');
+  });
+
+  it('rejects a line the order does not have, or a quantity below 1', () => {
+    order(deliveredHistory)
+      .when(refund(eur(100), [{ line: 2, quantity: 1 }]))
+      .thenRejects('line_not_found');
+    order(deliveredHistory)
+      .when(refund(eur(100), [{ line: 0, quantity: 0 }]))
+      .thenRejects('invalid_quantity');
+  });
+
+  it('restocks the named lines of a shipped or delivered order', () => {
+    const lines = [{ line: 1, quantity: 1 }];
+    order(shippedHistory)
+      .when(refund(eur(2000), lines, true))
+      .then([refunded(2000, 'damaged', lines, true)]);
+    order(deliveredHistory)
+      .when(refund(eur(2000), lines, true))
+      .then([refunded(2000, 'damaged', lines, true)]);
+  });
+
+  it('rejects a restock before shipment (the units are still reserved) or without lines', () => {
+    order(history.confirmed)
+      .when(refund(eur(2000), [{ line: 1, quantity: 1 }], true))
+      .thenRejects('restock_before_shipment');
+    order(deliveredHistory)
+      .when(refund(eur(2000), [], true))
+      .thenRejects('restock_without_lines');
   });
 
   it('rejects an order that was never paid', () => {

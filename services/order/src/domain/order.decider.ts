@@ -2,7 +2,8 @@
  * The Order aggregate: one shopper's order from placement to delivery (or cancellation), and the money on it.
  *
  * Status machine:  placed → reserving → awaiting_payment → paid → confirmed → shipped → delivered
- *                  any state before shipped → cancelled;  paid at some point → refunded (once fully refunded)
+ *                  any state before shipped → cancelled;  paid at some point → refunded (once fully refunded;
+ *                  a partial refund keeps the status, and the refunded amount shows on the order)
  *
  * The saga feeds this aggregate the outcomes of other contexts (RecordLineReservation, RecordOrderPayment), and
  * the follow-up transitions are taken in the same decision, so no state waits on a second command that could
@@ -30,6 +31,7 @@ import type {
   RecordTypes,
 } from '@streamshop/schemas/types';
 import { paymentIdFor } from './order.ids.ts';
+import { refundOrder } from './order.refund.ts';
 
 export type OrderEventDraft = EventDraft<OrdersEventName>;
 
@@ -71,6 +73,10 @@ export interface Order {
   /** Minor units captured and refunded (in `currency`). */
   paid: number;
   refunded: number;
+  /** Units refunded per line, by line index: a line's units are refunded (and restocked) at most once. */
+  refundedUnits: readonly number[];
+  /** Set when shipped: a refund may restock only units that left stock, and a full refund before it releases them. */
+  shipment: { carrier: string | null; trackingNumber: string | null } | null;
 }
 
 export type OrderState = { status: 'none' } | Order;
@@ -138,7 +144,10 @@ function cancelWithRefund(order: Order, reason: string, by: CancelledBy): OrderE
   const amount = { amount: left, currency: order.currency };
   return [
     cancelled,
-    { type: 'streamshop.orders.OrderRefunded', value: { amount, reason: ORDER_REASONS.orderCancelled } },
+    {
+      type: 'streamshop.orders.OrderRefunded',
+      value: { amount, reason: ORDER_REASONS.orderCancelled, lines: [], restock: false },
+    },
   ];
 }
 
@@ -242,7 +251,13 @@ function recordOrderPayment(
   };
   if (order.status === 'awaiting_payment') return [paid, { type: 'streamshop.orders.OrderConfirmed', value: {} }];
   if (order.status === 'cancelled') {
-    return [paid, { type: 'streamshop.orders.OrderRefunded', value: { amount, reason: ORDER_REASONS.orderCancelled } }];
+    return [
+      paid,
+      {
+        type: 'streamshop.orders.OrderRefunded',
+        value: { amount, reason: ORDER_REASONS.orderCancelled, lines: [], restock: false },
+      },
+    ];
   }
   return reject('invalid_transition', `order ${orderId} is ${order.status}; a capture is not expected`);
 }
@@ -283,6 +298,7 @@ function decideOn(command: OrdersCommand, order: Order, config: OrderDeciderConf
       if (BEFORE_PAYMENT.has(status)) return reject('order_not_paid', `order ${orderId} is ${status}`);
       return reject('invalid_transition', `order ${orderId} is ${status}; it cannot be confirmed`);
     case 'streamshop.orders.ShipOrder': {
+      if (BEFORE_PAYMENT.has(status)) return reject('order_not_paid', `order ${orderId} is ${status}; not paid yet`);
       if (status !== 'confirmed') return reject('order_not_confirmed', `order ${orderId} is ${status}`);
       const { carrier, trackingNumber } = command.value;
       return [{ type: 'streamshop.orders.OrderShipped', value: { carrier, trackingNumber } }];
@@ -294,22 +310,8 @@ function decideOn(command: OrdersCommand, order: Order, config: OrderDeciderConf
       if (!CANCELLABLE.has(status)) return reject('order_not_cancellable', `order ${orderId} is ${status}`);
       return cancelWithRefund(order, command.value.reason, command.value.by);
     }
-    case 'streamshop.orders.RefundOrder': {
-      const { amount, reason } = command.value;
-      if (order.paid === 0) return reject('order_not_paid', `order ${orderId} was never paid`);
-      if (!isPositiveInt(amount.amount))
-        return reject('invalid_amount', `refund must be positive, got ${amount.amount}`);
-      if (amount.currency !== order.currency) {
-        return reject('currency_mismatch', `order ${orderId} is in ${order.currency}, not ${amount.currency}`);
-      }
-      if (order.refunded + amount.amount > order.paid) {
-        return reject(
-          'refund_exceeds_paid',
-          `${amount.amount} more would exceed the ${order.paid} paid (${order.refunded} already refunded)`,
-        );
-      }
-      return [{ type: 'streamshop.orders.OrderRefunded', value: { amount, reason } }];
-    }
+    case 'streamshop.orders.RefundOrder':
+      return refundOrder(command.value, order);
   }
 }
 
@@ -341,16 +343,20 @@ function evolveOrder(order: Order, event: OrderEventDraft): Order {
       return order; // the OrderCancelled decided with it moves the status
     case 'streamshop.orders.OrderConfirmed':
       return { ...order, status: 'confirmed' };
-    case 'streamshop.orders.OrderShipped':
-      return { ...order, status: 'shipped' };
+    case 'streamshop.orders.OrderShipped': {
+      const { carrier, trackingNumber } = event.value;
+      return { ...order, status: 'shipped', shipment: { carrier, trackingNumber } };
+    }
     case 'streamshop.orders.OrderDelivered':
       return { ...order, status: 'delivered' };
     case 'streamshop.orders.OrderCancelled':
       return { ...order, status: 'cancelled' };
     case 'streamshop.orders.OrderRefunded': {
       const refunded = order.refunded + event.value.amount.amount;
+      const refundedUnits = [...order.refundedUnits];
+      for (const { line, quantity } of event.value.lines) refundedUnits[line] = (refundedUnits[line] ?? 0) + quantity;
       const status = order.status !== 'cancelled' && refunded >= order.paid ? 'refunded' : order.status;
-      return { ...order, refunded, status };
+      return { ...order, refunded, refundedUnits, status };
     }
   }
 }
@@ -370,6 +376,8 @@ function evolve(state: OrderState, event: OrderEventDraft): OrderState {
       paymentDeadline: null,
       paid: 0,
       refunded: 0,
+      refundedUnits: lines.map(() => 0),
+      shipment: null,
     };
   }
   return state.status === 'none' ? state : evolveOrder(state, event);

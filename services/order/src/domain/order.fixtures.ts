@@ -8,6 +8,7 @@ import type {
   OrdersCommand,
   OrdersCommandName,
   RecordTypes,
+  RefundedLine,
 } from '@streamshop/schemas/types';
 import type { OrderEventDraft } from './order.decider.ts';
 import { paymentIdFor } from './order.ids.ts';
@@ -101,9 +102,14 @@ export const drafts = {
     type: 'streamshop.orders.OrderCancelled',
     value: { reason, by },
   }),
-  refunded: (amount: number, reason: string | null = null): OrderEventDraft => ({
+  refunded: (
+    amount: number,
+    reason: string | null = null,
+    lines: RefundedLine[] = [],
+    restock = false,
+  ): OrderEventDraft => ({
     type: 'streamshop.orders.OrderRefunded',
-    value: { amount: eur(amount), reason },
+    value: { amount: eur(amount), reason, lines, restock },
   }),
 } satisfies Record<string, OrderEventDraft | ((...args: never[]) => OrderEventDraft)>;
 

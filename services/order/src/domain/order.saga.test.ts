@@ -35,7 +35,8 @@ function stamp<D extends { type: string; value: object }>(draft: D, version: num
 
 /** A command without its envelope, for readable expectations (the envelope has its own tests). */
 function summary(command: SagaCommand) {
-  const { commandId, aggregateId, idempotencyKey, issuedAt, correlationId, causationId, ...payload } = command.value;
+  const { commandId, aggregateId, idempotencyKey, issuedAt, correlationId, causationId, actorId, ...payload } =
+    command.value;
   return { context: command.context, type: command.type, to: aggregateId, ...payload };
 }
 
