@@ -37,12 +37,18 @@ describe('stampEvents', () => {
         occurredAt: '2025-02-03T04:05:06.000Z',
         correlationId: 'corr-c-1',
         causationId: 'c-1',
+        actorId: null,
       },
       expect.objectContaining({ eventId: eventIdFor('c-1', 1), aggregateVersion: 6 }),
     ]);
     expect(stampEvents([{ x: 1 }], meta('c-1'), 0)[0]!.meta.eventId).toBe(stamped[0]!.meta.eventId);
     expect(eventIdFor('c-1', 0)).not.toBe(eventIdFor('c-2', 0));
     expect(eventIdFor('c-1', 0)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('records on every event the person who issued the command', () => {
+    const stamped = stampEvents([{ x: 1 }, { x: 2 }], { ...meta('c-1'), actorId: 'user_admin' }, 0);
+    expect(stamped.map((s) => s.meta.actorId)).toEqual(['user_admin', 'user_admin']);
   });
 });
 
@@ -188,9 +194,26 @@ describe('typedRecordMapping', () => {
       occurredAt: 1000,
       correlationId: 'k-1',
       causationId: 'c-1',
+      actorId: null,
     };
     const written = mapping.writeEvent({ event: { type: 'x.Deposited', value: { amount: 5 } }, meta });
     expect(written).toEqual({ type: 'x.Deposited', value: { ...meta, amount: 5 } });
     expect(mapping.readEvent(written)).toEqual({ event: { type: 'x.Deposited', value: { amount: 5 } }, meta });
+  });
+
+  it('carries the acting person from the command record to its events and back, out of the payload', () => {
+    const { command, meta } = mapping.readCommand({
+      type: 'x.Deposit',
+      value: { ...envelope, actorId: 'user_admin', amount: 5 },
+    });
+    const [stamped] = stampEvents([{ type: 'x.Deposited', value: { amount: 5 } }], meta, 0);
+    const written = mapping.writeEvent(stamped!);
+    expect(written.value).toMatchObject({ actorId: 'user_admin', causationId: command.value.commandId, amount: 5 });
+    expect(mapping.readEvent(written)).toEqual(stamped);
+    expect(mapping.readEvent(written).event.value).toEqual({ amount: 5 });
+    // Records written before actors were recorded read as the system's.
+    const { actorId: _, ...older } = written.value as Record<string, unknown>;
+    expect(mapping.readEvent({ type: written.type, value: older }).meta.actorId).toBeNull();
+    expect(mapping.readCommand({ type: 'x.Deposit', value: { ...envelope, amount: 5 } }).meta.actorId).toBeNull();
   });
 });

@@ -18,6 +18,8 @@ export interface CommandMeta {
   correlationId: string;
   causationId?: string | null;
   idempotencyKey?: string | null;
+  /** The person who issued the command (null: the system); copied onto each event, so the log says who did what. */
+  actorId?: string | null;
 }
 
 export interface EventMeta {
@@ -27,6 +29,8 @@ export interface EventMeta {
   occurredAt: unknown;
   correlationId: string;
   causationId: string;
+  /** Copied from the command; null when the system acted (and on events written before actors were recorded). */
+  actorId?: string | null;
 }
 
 export interface StampedEvent<E> {
@@ -103,7 +107,10 @@ export function eventIdFor(commandId: string, index: number): string {
   return deterministicId('event', commandId, index);
 }
 
-/** Stamps decided events: versions continue from `currentVersion` without gaps, ids derive from the command. */
+/**
+ * Stamps decided events: versions continue from `currentVersion` without gaps, ids derive from the command, and
+ * time, correlation and the acting person are the command's.
+ */
 export function stampEvents<E>(events: readonly E[], command: CommandMeta, currentVersion: number): StampedEvent<E>[] {
   return events.map((event, i) => ({
     event,
@@ -114,6 +121,7 @@ export function stampEvents<E>(events: readonly E[], command: CommandMeta, curre
       occurredAt: command.issuedAt,
       correlationId: command.correlationId,
       causationId: command.commandId,
+      actorId: command.actorId ?? null,
     },
   }));
 }
@@ -127,7 +135,15 @@ export interface RecordMapping<C, E> {
   writeReply(reply: CommandReply): DecodedRecord;
 }
 
-const EVENT_FIELDS = ['eventId', 'aggregateId', 'aggregateVersion', 'occurredAt', 'correlationId', 'causationId'];
+const EVENT_FIELDS = [
+  'eventId',
+  'aggregateId',
+  'aggregateVersion',
+  'occurredAt',
+  'correlationId',
+  'causationId',
+  'actorId',
+];
 
 function requireObject(record: DecodedRecord): Record<string, unknown> {
   if (typeof record.value !== 'object' || record.value === null) {
@@ -158,6 +174,7 @@ function commandMetaOf(record: DecodedRecord): { value: Record<string, unknown>;
     issuedAt: value.issuedAt,
     causationId: (value.causationId as string | null | undefined) ?? null,
     idempotencyKey: (value.idempotencyKey as string | null | undefined) ?? null,
+    actorId: (value.actorId as string | null | undefined) ?? null,
   };
   return { value, meta };
 }
@@ -172,6 +189,7 @@ function eventMetaOf(record: DecodedRecord): { value: Record<string, unknown>; m
     occurredAt: value.occurredAt,
     correlationId: requireString(value, 'correlationId', record.type),
     causationId: requireString(value, 'causationId', record.type),
+    actorId: (value.actorId as string | null | undefined) ?? null,
   };
   if (!Number.isInteger(meta.aggregateVersion) || meta.aggregateVersion < 1) {
     throw new Error(`${record.type}: invalid aggregateVersion ${String(value.aggregateVersion)}`);
