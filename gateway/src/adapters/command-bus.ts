@@ -10,10 +10,10 @@ import { topicName } from '@streamshop/schemas/topics';
 import type { WebhookReceived } from '@streamshop/schemas/types';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 
-/** Commands the gateway sends: a catalog, orders, payments or users command record and its value (envelope included). */
+/** Commands the gateway sends: a catalog, inventory, orders, payments or users command record and its value (envelope included). */
 export type GatewayCommandName = Extract<
   RecordName,
-  `streamshop.${'catalog' | 'orders' | 'payments' | 'users'}.${string}`
+  `streamshop.${'catalog' | 'inventory' | 'orders' | 'payments' | 'users'}.${string}`
 >;
 
 export interface OutgoingCommand<N extends GatewayCommandName = GatewayCommandName> {

@@ -13,6 +13,15 @@ describe('rejectionStatus', () => {
     ['order_already_exists', 409],
     ['invalid_transition', 409],
     ['something_new', 409],
+    ['product_not_found', 404],
+    ['line_not_found', 422],
+    ['reason_required', 422],
+    ['restock_without_lines', 422],
+    ['invalid_threshold', 422],
+    ['adjustment_below_reserved', 409],
+    ['product_already_archived', 409],
+    ['refund_exceeds_paid', 409],
+    ['order_not_shipped', 409],
   ])('%s → %i', (code, status) => {
     expect(rejectionStatus(code)).toBe(status);
   });

@@ -68,11 +68,17 @@ const UNPROCESSABLE = new Set([
   'product_unavailable',
   'duplicate_sku',
   'quantity_limit_exceeded',
+  'reason_required',
+  'line_not_found',
+  'restock_without_lines',
 ]);
 
-/** HTTP status of a decider's rejection: not found → 404, invalid input → 422, anything else is a conflict → 409. */
+/**
+ * HTTP status of a decider's rejection: invalid input → 422 (a refund naming a line the order does not have is the
+ * request's fault, not a missing resource), not found → 404, anything else is a conflict with the state → 409.
+ */
 export function rejectionStatus(code: string): number {
-  if (code.endsWith('_not_found')) return 404;
   if (UNPROCESSABLE.has(code) || (code.startsWith('invalid_') && code !== 'invalid_transition')) return 422;
+  if (code.endsWith('_not_found')) return 404;
   return 409;
 }
