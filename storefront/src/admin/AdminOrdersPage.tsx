@@ -44,13 +44,13 @@ const columns = [
       </Link>
     ),
   }),
-  col.accessor('placedAt', { header: 'Placed', cell: (c) => formatTime(c.getValue()) }),
+  col.accessor('placedAt', { id: 'placed', header: 'Placed', cell: (c) => formatTime(c.getValue()) }),
   col.accessor('customerId', {
     header: 'Customer',
     enableSorting: false,
     cell: (c) => (
       <Link to={`/admin/customers/${encodeURIComponent(c.getValue())}`} className="underline">
-        {c.row.original.customerEmail ?? c.row.original.customerName ?? c.getValue()}
+        {c.row.original.customer?.email ?? c.row.original.customer?.name ?? c.getValue()}
       </Link>
     ),
   }),
@@ -59,7 +59,19 @@ const columns = [
     enableSorting: false,
     cell: (c) => <span className="rounded bg-stone-200 px-2 py-0.5">{STATUS_LABELS[c.getValue()]}</span>,
   }),
-  col.accessor('total', { header: 'Total', cell: (c) => <Price money={c.getValue()} /> }),
+  col.accessor('total', {
+    header: 'Total',
+    cell: (c) => (
+      <span className="flex flex-col">
+        <Price money={c.getValue()} />
+        {c.row.original.refunded && c.row.original.refunded.amount > 0 && (
+          <span className="text-xs text-amber-900">
+            <Price money={c.row.original.refunded} /> refunded
+          </span>
+        )}
+      </span>
+    ),
+  }),
 ];
 
 function Filters({ filters, onChange }: { filters: OrderFilters; onChange: (f: OrderFilters) => void }) {
@@ -113,13 +125,13 @@ function Filters({ filters, onChange }: { filters: OrderFilters; onChange: (f: O
         </div>
         <div>
           <label htmlFor={`${id}-from`} className="field-label">
-            Placed from
+            Placed from (UTC)
           </label>
           <input id={`${id}-from`} type="date" className="field-input" value={draft.from} onChange={set('from')} />
         </div>
         <div>
           <label htmlFor={`${id}-to`} className="field-label">
-            Placed until
+            Placed until (UTC)
           </label>
           <input id={`${id}-to`} type="date" className="field-input" value={draft.to} onChange={set('to')} />
         </div>

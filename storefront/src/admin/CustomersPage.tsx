@@ -5,14 +5,10 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import type {
-  AdminOrderPage,
-  AdminOrderSummary,
-  Customer,
-  CustomerPage as CustomerPageData,
-} from '../api/admin-types.ts';
+import type { Customer, CustomerPage as CustomerPageData, CustomerProfile } from '../api/admin-types.ts';
 import { isApiError, withQuery } from '../api/client.ts';
 import { useApi } from '../api/hooks.ts';
+import type { Order, OrderPage } from '../api/types.ts';
 import { Price } from '../components/Price.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.tsx';
 import { formatTime } from '../orders/OrderPage.tsx';
@@ -35,7 +31,8 @@ const columns = [
     ),
   }),
   col.accessor('email', { header: 'E-mail', cell: (c) => c.getValue() ?? '—' }),
-  col.accessor('orders', { header: 'Orders', cell: (c) => c.getValue() ?? '—' }),
+  col.accessor('role', { header: 'Role' }),
+  col.accessor('firstSeenAt', { header: 'Customer since', cell: (c) => formatTime(c.getValue()) }),
 ];
 
 export function CustomersPage() {
@@ -104,7 +101,7 @@ export function CustomersPage() {
   );
 }
 
-const orderCol = adminColumns<AdminOrderSummary>();
+const orderCol = adminColumns<Order>();
 const orderColumns = [
   orderCol.accessor('id', {
     header: 'Order',
@@ -124,7 +121,7 @@ function CustomerOrders({ customerId }: { customerId: string }) {
   const orders = useInfiniteQuery({
     queryKey: adminKey('customers', 'orders', customerId),
     queryFn: ({ pageParam, signal }) =>
-      api<AdminOrderPage>(
+      api<OrderPage>(
         withQuery(`/api/admin/customers/${encodeURIComponent(customerId)}/orders`, { cursor: pageParam, limit: 25 }),
         { signal },
       ),
@@ -159,7 +156,7 @@ export function CustomerPage() {
   const api = useApi();
   const customer = useQuery({
     queryKey: adminKey('customers', 'one', customerId),
-    queryFn: ({ signal }) => api<Customer>(`/api/admin/customers/${encodeURIComponent(customerId)}`, { signal }),
+    queryFn: ({ signal }) => api<CustomerProfile>(`/api/admin/customers/${encodeURIComponent(customerId)}`, { signal }),
   });
   return (
     <div className="flex flex-col gap-4">
@@ -181,8 +178,26 @@ export function CustomerPage() {
           <h1 className="text-2xl font-bold">{customer.data?.name ?? customerId}</h1>
           <p className="text-sm text-stone-700">
             {customer.data?.email ?? 'No profile recorded (orders only)'}
-            {customer.data?.createdAt && ` · customer since ${formatTime(customer.data.createdAt)}`}
+            {customer.data && ` · customer since ${formatTime(customer.data.firstSeenAt)}`}
+            {customer.data?.deleted && ' · account deleted'}
           </p>
+          {customer.data && (
+            <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="customer-stats">
+              {(
+                [
+                  ['Orders', customer.data.stats.orders],
+                  ['Paid orders', customer.data.stats.paidOrders],
+                  ['Spent', <Price key="s" money={customer.data.stats.spent} />],
+                  ['Refunded', <Price key="r" money={customer.data.stats.refunded} />],
+                ] as const
+              ).map(([label, value]) => (
+                <div key={label} className="rounded-lg border border-stone-200 bg-white p-3">
+                  <dt className="text-sm text-stone-600">{label}</dt>
+                  <dd className="text-lg font-semibold">{value}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
         </header>
       )}
       <section aria-labelledby="customer-orders-h" className="flex flex-col gap-2">

@@ -7,9 +7,9 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Dashboard } from '../api/admin-types.ts';
+import type { SalesDashboard } from '../api/admin-types.ts';
 import { withQuery } from '../api/client.ts';
-import { useApi, useConfig } from '../api/hooks.ts';
+import { useApi } from '../api/hooks.ts';
 import type { Money } from '../api/types.ts';
 import { Field } from '../components/Field.tsx';
 import { Price } from '../components/Price.tsx';
@@ -35,11 +35,11 @@ function Figure({ label, children, testId }: { label: string; children: React.Re
 
 const major = (m: Money) => m.amount / minorUnitsPerMajor(m.currency);
 
-function Charts({ data }: { data: Dashboard }) {
+function Charts({ data }: { data: SalesDashboard }) {
   const currency = data.net.currency;
   const money = (v: number) => formatMoney({ amount: Math.round(v * minorUnitsPerMajor(currency)), currency });
   const perDay = data.perDay.map((d) => ({ day: d.day.slice(5), net: major(d.net), refunds: major(d.refunds) }));
-  const top = data.topSkus.slice(0, 8).map((s) => ({ sku: s.sku, revenue: major(s.revenue) }));
+  const top = data.topSkusByRevenue.slice(0, 8).map((s) => ({ sku: s.sku, revenue: major(s.revenue) }));
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <figure className="rounded-lg border border-stone-200 bg-white p-4" data-testid="chart-revenue">
@@ -99,7 +99,7 @@ function Charts({ data }: { data: Dashboard }) {
           </ResponsiveContainer>
         </div>
         <table className="mt-2 w-full text-sm" data-testid="top-skus">
-          <caption className="sr-only">Top products by revenue, with units sold</caption>
+          <caption className="sr-only">Top products by revenue</caption>
           <thead>
             <tr className="text-left">
               <th scope="col">SKU</th>
@@ -108,12 +108,9 @@ function Charts({ data }: { data: Dashboard }) {
             </tr>
           </thead>
           <tbody>
-            {data.topSkus.slice(0, 8).map((s) => (
+            {data.topSkusByRevenue.slice(0, 8).map((s) => (
               <tr key={s.sku}>
-                <td>
-                  {s.sku}
-                  {s.name && <span className="block text-xs text-stone-600">{s.name}</span>}
-                </td>
+                <td>{s.sku}</td>
                 <td>{s.quantity}</td>
                 <td>
                   <Price money={s.revenue} />
@@ -129,7 +126,6 @@ function Charts({ data }: { data: Dashboard }) {
 
 export function DashboardPage() {
   const api = useApi();
-  const { currency } = useConfig();
   const id = useId();
   const [params, setParams] = useSearchParams();
   const from = DAY.test(params.get('from') ?? '') ? (params.get('from') as string) : utcDay(29);
@@ -138,7 +134,7 @@ export function DashboardPage() {
 
   const dashboard = useQuery({
     queryKey: adminKey('dashboard', from, to),
-    queryFn: ({ signal }) => api<Dashboard>(withQuery('/api/admin/dashboard', { from, to }), { signal }),
+    queryFn: ({ signal }) => api<SalesDashboard>(withQuery('/api/admin/dashboard', { from, to }), { signal }),
   });
 
   const submit = (e: FormEvent) => {
@@ -148,7 +144,6 @@ export function DashboardPage() {
   };
 
   const d = dashboard.data;
-  const zero = { amount: 0, currency };
   return (
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-bold">Dashboard</h1>
@@ -181,7 +176,7 @@ export function DashboardPage() {
         <LoadingState label="Loading sales…" />
       ) : dashboard.isError ? (
         <ErrorState title="Could not load the sales" error={dashboard.error} onRetry={() => void dashboard.refetch()} />
-      ) : d && d.orders === 0 && d.perDay.length === 0 ? (
+      ) : d && d.orders === 0 && d.refunds.amount === 0 ? (
         <EmptyState title="No sales in this range">
           <p>Pick a wider range, or see the orders waiting to be shipped.</p>
           <Link to="/admin/orders?status=confirmed" className="underline">
@@ -198,7 +193,7 @@ export function DashboardPage() {
               {d.orders}
             </Figure>
             <Figure label="Average order value" testId="kpi-aov">
-              <Price money={d.averageOrderValue ?? zero} />
+              <Price money={d.averageOrderValue} />
             </Figure>
             <Figure label="Refunds" testId="kpi-refunds">
               <Price money={d.refunds} />

@@ -77,7 +77,7 @@ function ProductFields({
         </Field>
       )}
       <Field id={f('imageUrl')} label="Image URL" error={errors.imageUrl} optional className="sm:col-span-2">
-        <input {...input('imageUrl')} type="url" placeholder="https://… or /products/…" />
+        <input {...input('imageUrl')} type="url" placeholder="https://…" />
       </Field>
       <Field id={f('description')} label="Description" error={errors.description} optional className="sm:col-span-2">
         <textarea {...input('description')} rows={4} />

@@ -18,7 +18,14 @@ function Report({ report }: { report: ImportReport }) {
       <p role="status">
         {report.rows} rows: <strong data-testid="import-imported">{report.imported}</strong> imported,{' '}
         <span data-testid="import-unchanged">{report.unchanged}</span> unchanged,{' '}
-        <strong data-testid="import-failed">{report.failed.length}</strong> failed.
+        <strong data-testid="import-failed">{report.failed.length}</strong> failed
+        {report.pending.length > 0 && (
+          <>
+            , <span data-testid="import-pending">{report.pending.length}</span> still being decided (import the file
+            again in a moment to see them)
+          </>
+        )}
+        .
       </p>
       {report.failed.length > 0 && (
         <section

@@ -23,7 +23,7 @@ import {
 import { Accepted, FormProblem } from './FormProblem.tsx';
 import { adminKey, useAdminCommand } from './use-admin-command.ts';
 
-type Level = Omit<StockLevel, 'threshold'> & { threshold?: number };
+type Level = Pick<StockLevel, 'sku' | 'onHand' | 'reserved' | 'available'> & { threshold?: number };
 
 const stockPath = (sku: string) => `/api/admin/stock/${encodeURIComponent(sku)}`;
 const levelKey = (sku: string) => adminKey('stock', 'sku', sku);

@@ -4,14 +4,14 @@
  */
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import type { StockLevel, StockPage as StockPageData } from '../api/admin-types.ts';
+import type { StockPage as StockPageData, StockRow } from '../api/admin-types.ts';
 import { withQuery } from '../api/client.ts';
 import { useApi } from '../api/hooks.ts';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.tsx';
 import { adminColumns, DataTable } from './DataTable.tsx';
 import { adminKey } from './use-admin-command.ts';
 
-const col = adminColumns<StockLevel>();
+const col = adminColumns<StockRow>();
 const columns = [
   col.accessor('sku', {
     header: 'SKU',
@@ -25,29 +25,34 @@ const columns = [
       </Link>
     ),
   }),
-  col.accessor('name', { header: 'Product', cell: (c) => c.getValue() ?? '—' }),
+  col.accessor((s) => s.product?.name ?? '—', { id: 'product', header: 'Product' }),
   col.accessor('onHand', { header: 'On hand' }),
   col.accessor('reserved', { header: 'Reserved' }),
   col.accessor('available', {
     header: 'Available',
     cell: (c) => {
-      const low = c.getValue() <= c.row.original.threshold;
-      return <span className={low ? 'font-semibold text-red-700' : undefined}>{c.getValue()}</span>;
+      const { low } = c.row.original;
+      return (
+        <span className={low ? 'font-semibold text-red-700' : undefined}>
+          {c.getValue()}
+          {low && <span className="sr-only"> (low)</span>}
+        </span>
+      );
     },
   }),
-  col.accessor('threshold', { header: 'Low at' }),
+  col.accessor('threshold', { header: 'Low at', cell: (c) => (c.getValue() === 0 ? 'off' : c.getValue()) }),
 ];
 
 function LowStock() {
   const api = useApi();
   const low = useQuery({
     queryKey: adminKey('stock', 'low'),
-    queryFn: ({ signal }) => api<StockLevel[] | StockPageData>('/api/admin/stock/low', { signal }),
+    queryFn: ({ signal }) => api<StockPageData>(withQuery('/api/admin/stock/low', { limit: 100 }), { signal }),
   });
   if (low.isPending) return <LoadingState label="Loading low stock…" />;
   if (low.isError)
     return <ErrorState title="Could not load low stock" error={low.error} onRetry={() => void low.refetch()} />;
-  const items = Array.isArray(low.data) ? low.data : low.data.items;
+  const items = low.data.items;
   if (items.length === 0) return <EmptyState title="Nothing is running low" />;
   return <DataTable caption="Running low" columns={columns} data={items} rowId={(s) => s.sku} testId="low-stock" />;
 }

@@ -50,8 +50,9 @@ describe('product forms', () => {
     });
   });
 
-  it('accepts a path on the shop as an image, not a protocol-relative one', () => {
-    expect(validateNewProduct({ ...product, imageUrl: '/products/X.svg' }, 'EUR').ok).toBe(true);
+  it('takes an image as a full http(s) address only', () => {
+    expect(validateNewProduct({ ...product, imageUrl: 'https://img.example/x.png' }, 'EUR').ok).toBe(true);
+    expect(validateNewProduct({ ...product, imageUrl: '/products/X.svg' }, 'EUR').ok).toBe(false);
     expect(validateNewProduct({ ...product, imageUrl: '//evil.example/x.png' }, 'EUR').ok).toBe(false);
   });
 
@@ -69,6 +70,19 @@ describe('product forms', () => {
       ok: false,
       errors: { name: 'Nothing has changed' },
     });
+  });
+
+  it("an edit keeps a product's current image as it is, even a path on the shop", () => {
+    const current = { name: 'Mug', description: '', category: 'kitchen', imageUrl: '/products/KIT-MUG.svg' };
+    const form = {
+      ...product,
+      name: 'Big mug',
+      description: '',
+      category: 'kitchen',
+      imageUrl: '/products/KIT-MUG.svg',
+    };
+    expect(validateProductDetails(form, current)).toEqual({ ok: true, body: { name: 'Big mug' } });
+    expect(validateProductDetails({ ...form, imageUrl: '/products/OTHER.svg' }, current).ok).toBe(false);
   });
 
   it('a price change must change the price', () => {

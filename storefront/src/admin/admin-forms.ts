@@ -46,15 +46,15 @@ function price(input: string, currency: string): { amount?: number; error?: stri
   return { amount };
 }
 
-/** An absolute http(s) URL or a path on this shop (/products/X.svg); empty means "no image". */
+/** An absolute http(s) URL, as the catalog keeps them; empty means "no image". */
 function imageUrlError(input: string): string | undefined {
   const v = input.trim();
-  if (!v || (v.startsWith('/') && !v.startsWith('//'))) return undefined;
+  if (!v) return undefined;
   try {
     const u = new URL(v);
     return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : 'Image URL must start with https://';
   } catch {
-    return 'Image URL must be a full address (https://…) or a path on this shop (/products/…)';
+    return 'Image URL must be a full address, e.g. https://example.com/mug.jpg';
   }
 }
 
@@ -78,7 +78,8 @@ export const emptyProductForm: ProductForm = {
   imageUrl: '',
 };
 
-function detailErrors(f: ProductForm): FieldErrors<ProductForm> {
+/** `keptImageUrl`: the product's current image, accepted as it is (the demo catalog's are paths on the shop). */
+function detailErrors(f: ProductForm, keptImageUrl?: string | null): FieldErrors<ProductForm> {
   const errors: FieldErrors<ProductForm> = {};
   const name = requiredText(f.name, 'Name', 200);
   if (name) errors.name = name;
@@ -87,7 +88,7 @@ function detailErrors(f: ProductForm): FieldErrors<ProductForm> {
   if (category) errors.category = category;
   else if (!CATEGORY_PATTERN.test(f.category.trim().toLowerCase()))
     errors.category = 'Category is lower-case letters, digits and dashes, e.g. coffee or outdoor-gear';
-  const image = imageUrlError(f.imageUrl);
+  const image = f.imageUrl.trim() === (keptImageUrl ?? undefined) ? undefined : imageUrlError(f.imageUrl);
   if (image) errors.imageUrl = image;
   return errors;
 }
@@ -114,7 +115,7 @@ export function validateProductDetails(
   f: ProductForm,
   current: Pick<CreateProductBody, 'name' | 'description' | 'category' | 'imageUrl'>,
 ): Validated<ProductForm, UpdateProductDetailsBody> {
-  const errors = detailErrors(f);
+  const errors = detailErrors(f, current.imageUrl);
   const next = details(f);
   const changed = Object.fromEntries(
     (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== current[k]).map((k) => [k, next[k]]),

@@ -1,8 +1,7 @@
 /**
  * The admin orders list's filters and sort live in the URL (shareable, reloadable, back-button friendly): reading
- * them from search params, writing them back, and turning them into GET /api/admin/orders' query. Dates are typed
- * as calendar days in the admin's browser and sent as the instants that bound them (from: start of the day, to: end
- * of the day), so "from 3 March to 3 March" means that whole day.
+ * them from search params, writing them back, and turning them into GET /api/admin/orders' query. Dates are UTC
+ * calendar days, both ends included, as the gateway and the sales dashboard count them.
  */
 import type { AdminOrderSort } from '../api/admin-types.ts';
 import type { OrderStatus } from '../api/types.ts';
@@ -11,8 +10,8 @@ import { STATUS_LABELS } from '../orders/timeline.ts';
 export const ORDER_STATUSES = Object.keys(STATUS_LABELS) as OrderStatus[];
 
 export const ORDER_SORTS: { value: AdminOrderSort; label: string }[] = [
-  { value: 'placedAt_desc', label: 'Newest first' },
-  { value: 'placedAt_asc', label: 'Oldest first' },
+  { value: 'placed_desc', label: 'Newest first' },
+  { value: 'placed_asc', label: 'Oldest first' },
   { value: 'total_desc', label: 'Total: high to low' },
   { value: 'total_asc', label: 'Total: low to high' },
 ];
@@ -34,7 +33,7 @@ export const noOrderFilters: OrderFilters = {
   to: '',
   customerId: '',
   q: '',
-  sort: 'placedAt_desc',
+  sort: 'placed_desc',
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -49,7 +48,7 @@ export function orderFiltersFromParams(p: URLSearchParams): OrderFilters {
     to: validDay(p.get('to')),
     customerId: p.get('customer')?.trim() ?? '',
     q: p.get('q')?.trim() ?? '',
-    sort: ORDER_SORTS.some((s) => s.value === sort) ? (sort as AdminOrderSort) : 'placedAt_desc',
+    sort: ORDER_SORTS.some((s) => s.value === sort) ? (sort as AdminOrderSort) : 'placed_desc',
   };
 }
 
@@ -60,15 +59,8 @@ export function orderFiltersToParams(f: OrderFilters): URLSearchParams {
   if (f.to) p.set('to', f.to);
   if (f.customerId.trim()) p.set('customer', f.customerId.trim());
   if (f.q.trim()) p.set('q', f.q.trim());
-  if (f.sort !== 'placedAt_desc') p.set('sort', f.sort);
+  if (f.sort !== 'placed_desc') p.set('sort', f.sort);
   return p;
-}
-
-/** The instant a local calendar day starts (`end`: the last millisecond of it), as ISO. */
-export function dayBound(day: string, end: boolean): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const t = end ? new Date(y, m - 1, d + 1).getTime() - 1 : new Date(y, m - 1, d).getTime();
-  return new Date(t).toISOString();
 }
 
 /** GET /api/admin/orders' query for one page; a reversed date range is swapped rather than answered with nothing. */
@@ -77,8 +69,8 @@ export function adminOrdersQuery(f: OrderFilters, cursor: string | undefined, li
   if (from && to && from > to) [from, to] = [to, from];
   return {
     status: f.status,
-    from: from ? dayBound(from, false) : undefined,
-    to: to ? dayBound(to, true) : undefined,
+    from,
+    to,
     customerId: f.customerId.trim(),
     q: f.q.trim(),
     sort: f.sort,
@@ -88,7 +80,7 @@ export function adminOrdersQuery(f: OrderFilters, cursor: string | undefined, li
 }
 
 /** The table's sort state for a column, and the sort a click on that column's header asks for. */
-export type SortColumn = 'placedAt' | 'total';
+export type SortColumn = 'placed' | 'total';
 
 export function sortOf(sort: AdminOrderSort): { column: SortColumn; desc: boolean } {
   const [column, dir] = sort.split('_') as [SortColumn, 'asc' | 'desc'];

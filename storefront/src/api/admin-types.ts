@@ -4,7 +4,7 @@
  * where a schema has not landed yet the shape below is the route's documented contract, to be replaced by the
  * import as it lands.
  */
-import type { Money, Order, OrderStatus } from './types.ts';
+import type { Money } from './types.ts';
 
 // ---- commands (admin-commands.ts) ----
 
@@ -27,7 +27,7 @@ export interface ChangePriceBody {
 
 export interface ReceiveStockBody {
   quantity: number;
-  reference: string;
+  reference?: string | null;
 }
 
 /** A count correction: either a signed delta or the counted units on hand, and always why. */
@@ -57,56 +57,18 @@ export interface AdminCommandAccepted {
 
 // ---- queries (admin-queries.ts) ----
 
-export type AdminOrderSort = 'placedAt_desc' | 'placedAt_asc' | 'total_desc' | 'total_asc';
-
-export type AdminOrderSummary = Pick<Order, 'id' | 'customerId' | 'status' | 'total' | 'placedAt'> & {
-  customerEmail?: string | null;
-  customerName?: string | null;
-};
-
-export interface AdminOrderPage {
-  items: AdminOrderSummary[];
-  nextCursor: string | null;
-}
-
-export interface StockLevel {
-  sku: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  threshold: number;
-  name?: string | null;
-}
-
-export interface StockPage {
-  items: StockLevel[];
-  nextCursor: string | null;
-}
-
-export interface Dashboard {
-  from: string;
-  to: string;
-  perDay: { day: string; orders: number; revenue: Money; refunds: Money; net: Money }[];
-  orders: number;
-  revenue: Money;
-  refunds: Money;
-  net: Money;
-  averageOrderValue: Money | null;
-  topSkus: { sku: string; name?: string | null; quantity: number; revenue: Money }[];
-}
-
-export interface Customer {
-  id: string;
-  name: string | null;
-  email: string | null;
-  createdAt?: string;
-  orders?: number;
-}
-
-export interface CustomerPage {
-  items: Customer[];
-  nextCursor: string | null;
-}
+export type {
+  AdminOrderPage,
+  AdminOrderSort,
+  AdminOrderSummary,
+  Customer,
+  CustomerPage,
+  CustomerProfile,
+  SalesDashboard,
+  StockLevel,
+  StockPage,
+  StockRow,
+} from '@streamshop/gateway/schemas';
 
 // ---- CSV import (admin-import.routes.ts) ----
 
@@ -115,6 +77,6 @@ export interface ImportReport {
   imported: number;
   unchanged: number;
   failed: { row: number; sku?: string; errors: string[] }[];
+  /** Rows sent whose decision did not come back in time (queued; a re-import shows them). */
+  pending: { row: number; sku: string }[];
 }
-
-export type { OrderStatus };
