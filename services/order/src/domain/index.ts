@@ -13,8 +13,10 @@ export { paymentIdFor, sagaCommandId } from './order.ids.ts';
 export {
   type OrderCommandFromSaga,
   type OrderSagaConfig,
+  REFUND_RELEASE_REASON,
   RELEASE_REASON,
   react,
+  refundReference,
   type SagaCommand,
   type SagaContext,
   translate,

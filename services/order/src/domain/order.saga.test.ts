@@ -176,6 +176,68 @@ describe('react: the order’s new events → commands to other contexts', () =>
       .then([refundPayment(1200, 'damaged')]);
   });
 
+  it('OrderRefunded with restock → RefundPayment, and ReceiveStock of the refunded units referencing the refund', () => {
+    const lines = [
+      { line: 0, quantity: 1 },
+      { line: 1, quantity: 1 },
+    ];
+    givenOrder([...history.confirmed, drafts.shipped, drafts.delivered])
+      .when([drafts.refunded(3500, 'damaged', lines, true)])
+      .then([
+        refundPayment(3500, 'damaged'),
+        // The delivered order's refund is its 9th event: refund:<orderId>:9, the same on every replay.
+        {
+          context: 'inventory',
+          type: 'streamshop.inventory.ReceiveStock',
+          to: 'SKU-A',
+          quantity: 1,
+          reference: `refund:${ORDER}:9`,
+        },
+        {
+          context: 'inventory',
+          type: 'streamshop.inventory.ReceiveStock',
+          to: 'SKU-B',
+          quantity: 1,
+          reference: `refund:${ORDER}:9`,
+        },
+      ]);
+  });
+
+  it('OrderRefunded naming lines without restock → RefundPayment only', () => {
+    givenOrder([...history.confirmed, drafts.shipped])
+      .when([drafts.refunded(1500, 'damaged', [{ line: 0, quantity: 1 }], false)])
+      .then([refundPayment(1500, 'damaged')]);
+  });
+
+  it('OrderRefunded of all that was paid before shipment → RefundPayment and the reservations released', () => {
+    const releasedByRefund = (line: 0 | 1) => ({ ...release(line), reason: 'order_refunded' });
+    givenOrder(history.confirmed)
+      .when([drafts.refunded(5000, 'goodwill')])
+      .then([refundPayment(5000, 'goodwill'), releasedByRefund(0), releasedByRefund(1)]);
+    // A partial refund leaves the order to ship: its reservations stay.
+    givenOrder(history.confirmed)
+      .when([drafts.refunded(1000, 'goodwill')])
+      .then([refundPayment(1000, 'goodwill')]);
+    // Fully refunded after shipping: the units left with the parcel, nothing is held.
+    givenOrder([...history.confirmed, drafts.shipped])
+      .when([drafts.refunded(5000, 'lost')])
+      .then([refundPayment(5000, 'lost')]);
+  });
+
+  it('carries the acting admin from the event to every command it causes; the system’s events carry null', () => {
+    const past = [...history.confirmed, drafts.shipped];
+    const refund = drafts.refunded(2000, 'damaged', [{ line: 1, quantity: 1 }], true);
+    const stamped = stamp(refund, past.length + 1);
+    const byAdmin = { ...stamped, value: { ...stamped.value, actorId: 'user_admin' } } as OrdersEvent;
+    const sent = react([byAdmin], fold(decider, [...past, refund]), config);
+    expect(sent.map((c) => [c.type, c.value.actorId])).toEqual([
+      ['streamshop.payments.RefundPayment', 'user_admin'],
+      ['streamshop.inventory.ReceiveStock', 'user_admin'],
+    ]);
+    const bySystem = givenOrder(history.confirmed).when([drafts.shipped]).sent;
+    expect(bySystem.map((c) => c.value.actorId)).toEqual([null, null]);
+  });
+
   it('OrderShipped → CommitReservation per line', () => {
     givenOrder(history.confirmed)
       .when([drafts.shipped])

@@ -8,7 +8,9 @@
  *
  * Every command is derived, never drawn: commandId is UUID v5 of the causing event's id and the command's index
  * among that event's commands, causationId is the event id, correlationId is copied and issuedAt is the event's
- * occurredAt. So re-running the saga over the same event (a retry after a crash, a replay) yields byte-identical
+ * occurredAt. actorId is the event's too: the person whose command set this off (an admin's refund, a shopper's
+ * order) stays on every record it leads to, down to the provider refund and the restock; null when the system
+ * acted on its own (a timer, a provider webhook). So re-running the saga over the same event (a retry after a crash, a replay) yields byte-identical
  * commands, which the receiving deciders treat as the no-ops they are.
  */
 import type {
@@ -47,6 +49,10 @@ type SagaCommandName = InventoryCommandName | PaymentsCommandName | OrdersComman
 
 /** Why the saga releases reservations (ReleaseReservation.reason). */
 export const RELEASE_REASON = 'order_cancelled';
+export const REFUND_RELEASE_REASON = 'order_refunded';
+
+/** The ReceiveStock reference of units a refund returns: which order, which refund (OrderRefunded's version). */
+export const refundReference = (orderId: string, refundVersion: number): string => `refund:${orderId}:${refundVersion}`;
 
 /** Collects the commands caused by one event, numbering them for their deterministic ids. */
 function commandsCausedBy(cause: EventEnvelope) {
@@ -65,6 +71,7 @@ function commandsCausedBy(cause: EventEnvelope) {
         issuedAt: cause.occurredAt,
         correlationId: cause.correlationId,
         causationId: cause.eventId,
+        actorId: cause.actorId ?? null,
       };
       // The context is the record's namespace: streamshop.<context>.<Name>.
       const context = type.split('.')[1] as SagaContext;
@@ -169,12 +176,27 @@ export function react(
           if (order.reservations[line] === 'reserved') release(line, sku);
         }
         break;
-      case 'streamshop.orders.OrderRefunded':
-        if (order.paymentId !== null) {
-          const { amount, reason } = event.value;
-          send('streamshop.payments.RefundPayment', order.paymentId, { amount, reason });
+      case 'streamshop.orders.OrderRefunded': {
+        const { amount, reason, lines, restock, aggregateVersion } = event.value;
+        if (order.paymentId !== null) send('streamshop.payments.RefundPayment', order.paymentId, { amount, reason });
+        // The refund's number in the reference is the event's version: unique per order, and the same on a replay.
+        const reference = refundReference(orderId, aggregateVersion);
+        if (restock) {
+          for (const { line, quantity } of lines) {
+            const sku = order.lines[line]?.sku;
+            if (sku !== undefined) send('streamshop.inventory.ReceiveStock', sku, { quantity, reference });
+          }
+        }
+        // Fully refunded before it shipped: nothing will ship, so the stock held for it goes back at once.
+        if (order.status === 'refunded' && order.shipment === null) {
+          for (const [line, { sku }] of order.lines.entries()) {
+            if (order.reservations[line] === 'reserved') {
+              send('streamshop.inventory.ReleaseReservation', sku, { orderId, line, reason: REFUND_RELEASE_REASON });
+            }
+          }
         }
         break;
+      }
       case 'streamshop.orders.OrderShipped':
         for (const [line, { sku }] of order.lines.entries()) {
           send('streamshop.inventory.CommitReservation', sku, { orderId, line });
