@@ -1,5 +1,5 @@
 /** TypeBox schemas of the products CSV import (POST /api/admin/products/import): its body and its report. */
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { describedProblem } from './common.ts';
 
 /** The largest CSV one request takes (about 10,000 products); `streamshop catalog import` sends bigger files in parts. */
@@ -37,6 +37,7 @@ export const ProductImportReport = Type.Object(
   },
   { title: 'ProductImportReport' },
 );
+export type ProductImportReport = Static<typeof ProductImportReport>;
 
 export const ProductImportProblems = {
   422: describedProblem(

@@ -4,6 +4,8 @@
  * fails to compile instead of pulling TypeBox into a browser bundle. Routes import the schema objects from the
  * files beside this one.
  */
+export type * from './admin-commands.ts';
+export type * from './admin-import.ts';
 export type * from './admin-queries.ts';
 export type * from './common.ts';
 export type * from './orders.ts';
