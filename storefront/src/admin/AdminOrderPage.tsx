@@ -15,7 +15,7 @@ import { countryName } from '../checkout/address.ts';
 import { Field, fieldA11y } from '../components/Field.tsx';
 import { Price } from '../components/Price.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.tsx';
-import { type OrderLine, OrderLines } from '../orders/OrderLines.tsx';
+import { OrderLines } from '../orders/OrderLines.tsx';
 import { formatTime, LiveBadge, RefundSummary, ShipmentSummary, Timeline } from '../orders/OrderPage.tsx';
 import { orderKey } from '../orders/order-queries.ts';
 import { isSettled, STATUS_LABELS } from '../orders/timeline.ts';
@@ -153,7 +153,7 @@ function Refund({ order, refundable }: { order: Order; refundable: Money }) {
   const [form, setForm] = useState<RefundForm>({ mode: 'lines', amount: '', lines: {}, restock: true, reason: '' });
   const [errors, setErrors] = useState<FieldErrors<RefundForm>>({});
   const refund = useOrderCommand<unknown>(order.id, 'refund');
-  const lines = order.lines as OrderLine[];
+  const lines = order.lines;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const v = validateRefund(form, lines, refundable);

@@ -10,12 +10,8 @@ import type { Order, ProductPage } from '../api/types.ts';
 import { Price } from '../components/Price.tsx';
 import { ProductImage } from '../components/ProductImage.tsx';
 
-/** An order line with the product's name and image, as the order view carries them (optional: older views do not). */
-export type OrderLine = Order['lines'][number] & {
-  name?: string | null;
-  imageUrl?: string | null;
-  refundedQuantity?: number | null;
-};
+/** An order line; its product's name and image are optional (absent when the view could not name the SKU). */
+export type OrderLine = Order['lines'][number];
 
 /** Name and image for each SKU the lines do not name themselves, from the catalog's search. */
 function useCatalogNames(lines: readonly OrderLine[]) {

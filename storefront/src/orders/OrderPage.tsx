@@ -113,9 +113,13 @@ export function ShipmentSummary({ order }: { order: Order }) {
 export function RefundSummary({ order }: { order: Order }) {
   const r = order.refund;
   if (!r || r.amount.amount <= 0) return null;
+  const partly = order.refundStatus === 'partial';
   return (
     <p className="mt-2 flex justify-between gap-2 text-amber-900" data-testid="order-refunded">
-      <span>Refunded{r.reason ? ` (${r.reason})` : ''}</span>
+      <span>
+        {partly ? 'Partly refunded' : 'Refunded'}
+        {r.reason ? ` (${r.reason})` : ''}
+      </span>
       <Price money={r.amount} className="font-semibold" />
     </p>
   );
