@@ -6,24 +6,27 @@
  * Stripe's test mode, once through the PayPal sandbox's approval page; then a second shopper who opens the first
  * one's order URL is told it does not exist. Every step leaves a screenshot in storefront/e2e/screenshots/.
  */
-import { join } from 'node:path';
-import { type Platform, startPlatform } from '@streamshop/cli/platform';
-import { stackPaths } from '@streamshop/stack';
+import type { Platform } from '@streamshop/cli/platform';
 import { createNamespace, type Namespace } from '@streamshop/testkit';
-import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, newShopper, screenshots } from './browser.ts';
+import { startE2ePlatform } from './platform.ts';
+import {
+  expectReached,
+  markWindow,
+  ORDER_SETTLES_MS,
+  placeOrder,
+  poll,
+  type Shot,
+  signIn,
+  waitForStatus,
+  windowStillMarked,
+} from './shop-steps.ts';
 
-/** Long enough for a saga round trip on a busy two-core machine; a ceiling, not an expectation. */
-const ORDER_SETTLES_MS = 90_000;
 const SEARCH = 'whole bean';
 const SHOPPER = 'user_demo_shopper';
 const OTHER_SHOPPER = 'user_demo_shopper2';
-const JOURNEY_MARKER = 'journey-marker';
-
-/** Waits for a condition in the page (vitest's poll, with a ceiling that suits a browser). */
-const poll = <T>(fn: () => Promise<T> | T, timeout = 20_000) => expect.poll(fn, { timeout, interval: 100 });
 
 let ns: Namespace;
 let platform: Platform;
@@ -31,17 +34,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   ns = createNamespace(import.meta.url);
-  const logFile = join(stackPaths(ns.config.stack.dir).logs, `e2e-${ns.id}.log`);
-  const logger = pino({ level: 'info' }, pino.destination({ dest: logFile, mkdir: true, sync: false }));
-  process.stdout.write(`[e2e] platform log: ${logFile}\n`);
-  platform = await startPlatform(ns.config, {
-    prefix: ns.topicPrefix,
-    database: ns.database,
-    redisPrefix: ns.redisPrefix,
-    logger,
-    seed: true,
-    port: 0,
-  });
+  platform = await startE2ePlatform(ns);
   browser = await launchChromium(inject('chromiumPath'));
 });
 
@@ -51,25 +44,8 @@ afterAll(async () => {
   await ns?.cleanup();
 });
 
-/** Leaves a mark on the page's window: it survives client-side navigation and SSE updates, not a reload. */
-async function markWindow(page: Page): Promise<void> {
-  await page.evaluate((key) => {
-    (globalThis as Record<string, unknown>)[key] = true;
-  }, JOURNEY_MARKER);
-}
-
-async function windowStillMarked(page: Page): Promise<boolean> {
-  return page.evaluate((key) => (globalThis as Record<string, unknown>)[key] === true, JOURNEY_MARKER);
-}
-
-async function signIn(page: Page, userId: string): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByTestId(`dev-login-${userId}`).click();
-  await page.getByTestId('signed-in-user').waitFor();
-}
-
 /** Search the catalog, check the results match, add the first two products in stock. */
-async function searchAndAddTwo(page: Page, shot: (page: Page, step: string) => Promise<string>): Promise<string[]> {
+async function searchAndAddTwo(page: Page, shot: Shot): Promise<string[]> {
   await page.getByRole('link', { name: 'Catalog' }).click();
   await page.getByLabel('Search products').fill(SEARCH);
   await page.getByLabel('Search products').press('Enter');
@@ -95,44 +71,11 @@ async function searchAndAddTwo(page: Page, shot: (page: Page, step: string) => P
   return chosen;
 }
 
-async function checkout(
-  page: Page,
-  provider: 'Card (Stripe)' | 'PayPal',
-  skus: string[],
-  shot: (page: Page, step: string) => Promise<string>,
-): Promise<string> {
+async function checkout(page: Page, provider: 'Card (Stripe)' | 'PayPal', skus: string[], shot: Shot): Promise<string> {
   await page.getByTestId('cart-link').click();
   for (const sku of skus) await page.locator(`[data-testid="cart-line"][data-sku="${sku}"]`).waitFor();
   await shot(page, 'cart');
-  await page.getByTestId('checkout-link').click();
-  await page.getByLabel('Full name').fill('Sam Shopper');
-  await page.getByLabel('Street and number').fill('Torstraße 1');
-  await page.getByLabel('Postal code').fill('10119');
-  await page.getByLabel('City').fill('Berlin');
-  await page.getByLabel('Country').selectOption('DE');
-  await page.getByLabel(provider).check();
-  await shot(page, 'checkout');
-  await page.getByTestId('place-order').click();
-  const orderPage = page.getByTestId('order-page');
-  await orderPage.waitFor();
-  const orderId = await orderPage.getAttribute('data-order-id');
-  expect(orderId).toBeTruthy();
-  expect(new URL(page.url()).pathname).toBe(`/orders/${orderId}`);
-  await poll(() => page.getByTestId('cart-count').textContent()).toBe('0');
-  return orderId!;
-}
-
-/** The timeline shows each of these steps as reached, with the time it was reached. */
-async function expectReached(page: Page, statuses: string[]): Promise<void> {
-  for (const status of statuses) {
-    const step = page.getByTestId(`timeline-step-${status}`);
-    await poll(() => step.getAttribute('data-state'), ORDER_SETTLES_MS).toMatch(/^(done|current)$/);
-    await poll(() => page.getByTestId(`timeline-time-${status}`).count()).toBe(1);
-  }
-}
-
-async function waitForStatus(page: Page, status: string): Promise<void> {
-  await poll(() => page.getByTestId('order-page').getAttribute('data-status'), ORDER_SETTLES_MS).toBe(status);
+  return placeOrder(page, provider, shot);
 }
 
 describe('the shopper journey in a real browser', () => {
