@@ -150,7 +150,9 @@ function OneClick({
 
 function Refund({ order, refundable }: { order: Order; refundable: Money }) {
   const id = useId();
-  const [form, setForm] = useState<RefundForm>({ mode: 'lines', amount: '', lines: {}, restock: true, reason: '' });
+  // Only units that left the warehouse can go back to stock (the Order decider refuses restock before shipment).
+  const shipped = order.status === 'shipped' || order.status === 'delivered';
+  const [form, setForm] = useState<RefundForm>({ mode: 'lines', amount: '', lines: {}, restock: shipped, reason: '' });
   const [errors, setErrors] = useState<FieldErrors<RefundForm>>({});
   const refund = useOrderCommand<unknown>(order.id, 'refund');
   const lines = order.lines;
@@ -228,15 +230,17 @@ function Refund({ order, refundable }: { order: Order; refundable: Money }) {
               {errors.lines}
             </p>
           )}
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={form.restock}
-              onChange={(e) => setForm((f) => ({ ...f, restock: e.target.checked }))}
-              data-testid="refund-restock"
-            />
-            Put the refunded units back in stock
-          </label>
+          {shipped && (
+            <label className="flex items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                checked={form.restock}
+                onChange={(e) => setForm((f) => ({ ...f, restock: e.target.checked }))}
+                data-testid="refund-restock"
+              />
+              Put the refunded units back in stock
+            </label>
+          )}
         </fieldset>
       )}
       <Field id={`${id}-reason`} label="Reason" error={errors.reason}>

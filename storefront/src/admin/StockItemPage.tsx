@@ -4,7 +4,7 @@
  * and set the low-stock threshold. Each is a command to the SKU's stock item.
  */
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { StockLevel } from '../api/admin-types.ts';
 import { isApiError } from '../api/client.ts';
@@ -88,7 +88,10 @@ function Receive({ sku }: { sku: string }) {
   );
 }
 
-function Correct({ sku, level }: { sku: string; level: Level }) {
+const reservedHint = (level: Level | undefined) =>
+  level ? `At least ${level.reserved} must stay on hand (reserved for orders)` : undefined;
+
+function Correct({ sku, level }: { sku: string; level: Level | undefined }) {
   const id = useId();
   const [form, setForm] = useState<AdjustForm>({ mode: 'count', value: '', reason: '' });
   const [errors, setErrors] = useState<FieldErrors<AdjustForm>>({});
@@ -133,10 +136,10 @@ function Correct({ sku, level }: { sku: string; level: Level }) {
         id={`${id}-v`}
         label={form.mode === 'count' ? 'Units on hand' : 'Change in units'}
         error={errors.value}
-        hint={`At least ${level.reserved} must stay on hand (reserved for orders)`}
+        hint={reservedHint(level)}
       >
         <input
-          {...fieldA11y(`${id}-v`, errors.value, `At least ${level.reserved} must stay on hand (reserved for orders)`)}
+          {...fieldA11y(`${id}-v`, errors.value, reservedHint(level))}
           className="field-input"
           inputMode="numeric"
           value={form.value}
@@ -167,6 +170,10 @@ function Threshold({ sku, current }: { sku: string; current: number | undefined 
   const id = useId();
   const [value, setValue] = useState(current === undefined ? '' : String(current));
   const [error, setError] = useState<string>();
+  // The threshold in force arrives with the levels (and changes after a set): show it.
+  useEffect(() => {
+    if (current !== undefined) setValue(String(current));
+  }, [current]);
   const set = useStockCommand(sku, 'threshold');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -217,41 +224,40 @@ export function StockItemPage() {
         </Link>
       </p>
       <h1 className="text-2xl font-bold">Stock of {sku}</h1>
-      {level.isPending ? (
+      {/* The forms stay mounted while the levels reload (a refetch of a SKU with no record yet reads as loading). */}
+      {known ? (
+        <dl className="grid grid-cols-3 gap-3" data-testid="stock-levels">
+          {(
+            [
+              ['On hand', known.onHand, 'on-hand'],
+              ['Reserved', known.reserved, 'reserved'],
+              ['Available', known.available, 'available'],
+            ] as const
+          ).map(([label, n, testId]) => (
+            <div key={label} className="rounded-lg border border-stone-200 bg-white p-3">
+              <dt className="text-sm text-stone-600">{label}</dt>
+              <dd className="text-2xl font-bold" data-testid={`stock-${testId}`}>
+                {n}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : level.isPending ? (
         <LoadingState label="Loading stock…" />
-      ) : !known ? (
-        <ErrorState title="Could not load the stock" error={level.error} onRetry={() => void level.refetch()} />
       ) : (
-        <>
-          <dl className="grid grid-cols-3 gap-3" data-testid="stock-levels">
-            {(
-              [
-                ['On hand', known.onHand, 'on-hand'],
-                ['Reserved', known.reserved, 'reserved'],
-                ['Available', known.available, 'available'],
-              ] as const
-            ).map(([label, n, testId]) => (
-              <div key={label} className="rounded-lg border border-stone-200 bg-white p-3">
-                <dt className="text-sm text-stone-600">{label}</dt>
-                <dd className="text-2xl font-bold" data-testid={`stock-${testId}`}>
-                  {n}
-                </dd>
-              </div>
-            ))}
-          </dl>
-          <div className="grid gap-4 md:grid-cols-3">
-            <div className="rounded-lg border border-stone-200 bg-white p-4">
-              <Receive sku={sku} />
-            </div>
-            <div className="rounded-lg border border-stone-200 bg-white p-4">
-              <Correct sku={sku} level={known} />
-            </div>
-            <div className="rounded-lg border border-stone-200 bg-white p-4">
-              <Threshold key={known.threshold} sku={sku} current={known.threshold} />
-            </div>
-          </div>
-        </>
+        <ErrorState title="Could not load the stock" error={level.error} onRetry={() => void level.refetch()} />
       )}
+      <div className="grid gap-4 md:grid-cols-3">
+        <div className="rounded-lg border border-stone-200 bg-white p-4">
+          <Receive sku={sku} />
+        </div>
+        <div className="rounded-lg border border-stone-200 bg-white p-4">
+          <Correct sku={sku} level={known} />
+        </div>
+        <div className="rounded-lg border border-stone-200 bg-white p-4">
+          <Threshold sku={sku} current={known?.threshold} />
+        </div>
+      </div>
     </div>
   );
 }
