@@ -81,7 +81,9 @@ export function CustomersPage() {
       ) : customers.isError && items.length === 0 ? (
         <ErrorState title="Could not load customers" error={customers.error} onRetry={() => void customers.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState title={q ? 'No customer matches' : 'No customers yet'} />
+        <EmptyState title={q ? 'No customer matches' : 'No customers yet'}>
+          <p>Customers appear here when they sign up (the user service records Clerk's user events).</p>
+        </EmptyState>
       ) : (
         <>
           <DataTable caption="Customers" columns={columns} data={items} rowId={(c) => c.id} testId="customers" />

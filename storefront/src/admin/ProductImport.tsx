@@ -91,8 +91,9 @@ export function ProductImport() {
         Import from CSV
       </h2>
       <p className="text-sm text-stone-700">
-        Columns: <code>sku,name,description,category,price,currency,imageUrl</code>, one product per row; a price such
-        as 12.50. Rows for existing SKUs update them; importing the same file twice changes nothing.
+        Columns: <code className="break-all">sku,name,description,category,price,currency,imageUrl</code>, one product
+        per row; a price such as 12.50. Rows for existing SKUs update them; importing the same file twice changes
+        nothing.
       </p>
       <form onSubmit={(e) => void submit(e)} className="flex flex-wrap items-end gap-3">
         <Field id={`${id}-file`} label="CSV file" error={fileError}>

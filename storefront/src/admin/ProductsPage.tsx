@@ -5,7 +5,7 @@
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { withQuery } from '../api/client.ts';
 import { useApi } from '../api/hooks.ts';
 import type { Product, ProductPage } from '../api/types.ts';
@@ -42,6 +42,7 @@ const columns = [
 export function ProductsPage() {
   const api = useApi();
   const [params, setParams] = useSearchParams();
+  const created = (useLocation().state as { created?: string } | null)?.created;
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
@@ -68,6 +69,11 @@ export function ProductsPage() {
           New product
         </Link>
       </div>
+      {created && (
+        <p role="status" className="rounded-md bg-teal-50 p-3 text-sm text-teal-900" data-testid="product-created">
+          Product {created} created. It shows in the list below as soon as the catalog has it.
+        </p>
+      )}
       <search>
         <form onSubmit={search} className="flex flex-wrap items-end gap-2">
           <div className="min-w-48 flex-1">
