@@ -17,7 +17,6 @@ import {
   type ProductImportCommand,
   type ProductRow,
   parseProductCsv,
-  productIdForSku,
   productImportCommands,
   type RowFailure,
 } from '@streamshop/catalog-service';
@@ -79,11 +78,8 @@ export const adminImportRoutes: FastifyPluginAsyncTypebox<GatewayContext> = asyn
       if (!parsed.ok) throw new HttpProblem(422, parsed.code, parsed.detail);
       // One origin for the whole file: it binds the key to this body and names the admin; rows derive their ids from it.
       const origin = await app.requestOrigin(request, { name: 'catalog-import', aggregateId: 'catalog-import' });
-      const existing = await ctx.queries.products.bySkus(parsed.products.map((p) => p.sku));
 
-      const outcomes = await mapBounded(parsed.products, ROWS_IN_FLIGHT, (row) =>
-        importRow(app, origin, row, existing.get(row.sku)?.id),
-      );
+      const outcomes = await mapBounded(parsed.products, ROWS_IN_FLIGHT, (row) => importRow(app, origin, row));
       const failed = [...parsed.failed];
       const pending: { row: number; sku: string }[] = [];
       let imported = 0;
@@ -104,30 +100,23 @@ export const adminImportRoutes: FastifyPluginAsyncTypebox<GatewayContext> = asyn
   );
 };
 
-/**
- * Sends a row's commands in order and says what they did. A CreateProduct refused as product_already_exists means the
- * SKU was created since the products read model was read (or it lags): the row is then applied as an update.
- */
-async function importRow(
-  app: FastifyInstance,
-  origin: CommandOrigin,
-  row: ProductRow,
-  productId: string | undefined,
-): Promise<RowOutcome> {
+/** Sends a row's commands (see `productImportCommands`) and says what they did. */
+async function importRow(app: FastifyInstance, origin: CommandOrigin, row: ProductRow): Promise<RowOutcome> {
+  const { create, update } = productImportCommands(row, origin.commandId);
+  const failedWith = (code: string, detail: string): RowOutcome => ({
+    kind: 'failed',
+    failure: { row: row.row, sku: row.sku, errors: [`${code}: ${detail}`] },
+  });
+  const created = await app.sendCommand(outgoing(origin, create));
+  if (created.outcome === 'pending') return { kind: 'pending', row: row.row, sku: row.sku };
+  if (created.outcome === 'accepted')
+    return created.reply.eventIds.length > 0 ? { kind: 'imported' } : { kind: 'unchanged' };
+  if (created.code !== 'product_already_exists') return failedWith(created.code, created.detail);
   let changed = false;
-  let commands = productImportCommands(row, productId, origin.commandId);
-  for (let i = 0; i < commands.length; i++) {
-    const command = commands[i]!;
+  for (const command of update) {
     const result = await app.sendCommand(outgoing(origin, command));
     if (result.outcome === 'pending') return { kind: 'pending', row: row.row, sku: row.sku };
-    if (result.outcome === 'rejected') {
-      if (command.type === 'streamshop.catalog.CreateProduct' && result.code === 'product_already_exists') {
-        commands = productImportCommands(row, productIdForSku(row.sku), origin.commandId);
-        i = -1;
-        continue;
-      }
-      return { kind: 'failed', failure: { row: row.row, sku: row.sku, errors: [`${result.code}: ${result.detail}`] } };
-    }
+    if (result.outcome === 'rejected') return failedWith(result.code, result.detail);
     if (result.reply.eventIds.length > 0) changed = true;
   }
   return changed ? { kind: 'imported' } : { kind: 'unchanged' };

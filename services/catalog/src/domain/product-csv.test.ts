@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { productIdFor } from './product.ids.ts';
 import {
   formatPrice,
   type ParsedProductCsv,
   parsePrice,
   parseProductCsv,
-  productIdForSku,
   productImportCommands,
   toProductCsv,
 } from './product-csv.ts';
@@ -226,41 +226,39 @@ describe('productImportCommands', () => {
   };
 
   it('creates the product, else updates its details and price', () => {
-    expect(productImportCommands(row, 'prod-9', 'key-1')).toEqual({
+    expect(productImportCommands(row, 'key-1')).toEqual({
       create: {
         type: 'streamshop.catalog.CreateProduct',
         commandId: expect.any(String),
-        aggregateId: 'prod-9',
+        aggregateId: productIdFor('A-1'),
         payload: { sku: 'A-1', name: 'Pen', description: '', category: 'stationery', price: row.price, imageUrl: null },
       },
       update: [
         {
           type: 'streamshop.catalog.UpdateProductDetails',
           commandId: expect.any(String),
-          aggregateId: 'prod-9',
+          aggregateId: productIdFor('A-1'),
           payload: { name: 'Pen', description: '', category: 'stationery', imageUrl: null },
         },
         {
           type: 'streamshop.catalog.ChangeProductPrice',
           commandId: expect.any(String),
-          aggregateId: 'prod-9',
+          aggregateId: productIdFor('A-1'),
           payload: { price: row.price },
         },
       ],
     });
-    expect(productIdForSku('A-1')).toBe(productIdForSku('A-1'));
-    expect(productIdForSku('A-1')).not.toBe(productIdForSku('A-2'));
   });
 
-  it('derives command ids from the key, the product and the content, never from the row number', () => {
-    const ids = (r: typeof row, key = 'key-1', product = 'prod-1') => {
-      const { create, update } = productImportCommands(r, product, key);
+  it('derives command ids from the key, the SKU and the content, never from the row number', () => {
+    const ids = (r: typeof row, key = 'key-1') => {
+      const { create, update } = productImportCommands(r, key);
       return [create, ...update].map((c) => c.commandId);
     };
     expect(ids(row)).toEqual(ids({ ...row, row: 40 }));
     expect(ids(row)).not.toEqual(ids(row, 'key-2'));
     expect(ids(row)).not.toEqual(ids({ ...row, name: 'Pen 2' }));
-    expect(ids(row, 'key-1', 'prod-9')).not.toEqual(ids(row, 'key-1', 'prod-8'));
+    expect(ids(row)).not.toEqual(ids({ ...row, sku: 'A-2' }));
     expect(new Set(ids(row)).size).toBe(3);
   });
 });

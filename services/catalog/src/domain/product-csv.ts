@@ -1,7 +1,7 @@
 /**
  * CSV import of products, the pure part: a CSV file in, per row either a valid product or the reasons it is not, and
  * the catalog commands that make the catalog match a valid row. No I/O: the gateway's import route and the
- * `streamshop catalog import` command do the reading, the lookups and the sending.
+ * `streamshop catalog import` command do the reading and the sending.
  *
  * The file (one product per row, UTF-8, a BOM tolerated, LF or CRLF, RFC 4180 quoting for commas, quotes and line
  * breaks inside a field):
@@ -14,8 +14,8 @@
  * Row numbers are the ones a spreadsheet shows: the header is row 1, a record spanning several lines is one row, and a
  * blank line is a row too (skipped, but counted, so the numbers in a report match what the admin sees).
  *
- * Commands: CreateProduct (under `productIdForSku(sku)` for a SKU the catalog does not have); when the product exists,
- * UpdateProductDetails and ChangeProductPrice, which its decider answers with no event when nothing changes, so a
+ * Commands: CreateProduct on the SKU's product (`productIdFor`); when the product exists, UpdateProductDetails and
+ * ChangeProductPrice, which its decider answers with no event when nothing changes, so a
  * re-import of the same file changes nothing. Command ids derive from the request's idempotency key, the product
  * and the row's content: a retried request is the same commands (answered with their original results), and a new
  * request is decided afresh against today's product. (Ids from the content alone would let a command that changed the
@@ -30,6 +30,7 @@ import type {
   UpdateProductDetails,
 } from '@streamshop/schemas/types';
 import { CsvError, parse } from 'csv-parse/sync';
+import { productIdFor } from './product.ids.ts';
 
 /** The header, in the order `toProductCsv` writes it. */
 export const PRODUCT_CSV_COLUMNS = ['sku', 'name', 'description', 'category', 'price', 'currency', 'imageUrl'] as const;
@@ -279,9 +280,6 @@ export function formatPrice(price: Money): string {
   return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
-/** The product id of a SKU created by an import: the same for every import of the SKU, so two never make two. */
-export const productIdForSku = (sku: string): string => deterministicId('catalog', 'product', sku);
-
 type CatalogImportCommand =
   | { type: 'streamshop.catalog.CreateProduct'; payload: CommandPayload<CreateProduct> }
   | { type: 'streamshop.catalog.UpdateProductDetails'; payload: CommandPayload<UpdateProductDetails> }
@@ -295,17 +293,16 @@ const rowFingerprint = (r: ProductRow): string =>
   JSON.stringify([r.sku, r.name, r.description, r.category, r.price.amount, r.price.currency, r.imageUrl]);
 
 /**
- * The commands that make the catalog match `row`, on the product `productId` (the catalog's product of the SKU, or
- * `productIdForSku` for a SKU it does not have yet): `create` first; when it is refused as product_already_exists,
- * `update` (details, then price). Always trying the create first keeps a request's commands independent of what the
- * read model showed when it was served, so a retry is the same commands even once the read model has caught up.
- * `importKey` identifies the request (see the module comment).
+ * The commands that make the catalog match `row`, on its SKU's product (`productIdFor`): `create` first; when it is
+ * refused as product_already_exists, `update` (details, then price). No lookup decides between them, so a request's
+ * commands do not depend on what a (lagging) read model showed, and a retry is the same commands. `importKey`
+ * identifies the request (see the module comment).
  */
 export function productImportCommands(
   row: ProductRow,
-  productId: string,
   importKey: string,
 ): { create: ProductImportCommand; update: ProductImportCommand[] } {
+  const productId = productIdFor(row.sku);
   const fingerprint = rowFingerprint(row);
   const id = (kind: string) => deterministicId('catalog-import', kind, productId, importKey, fingerprint);
   const { sku, name, description, category, price, imageUrl } = row;
