@@ -16,6 +16,7 @@ import { STATUS_LABELS } from '../orders/timeline.ts';
 import { adminColumns, DataTable } from './DataTable.tsx';
 import {
   adminOrdersQuery,
+  noOrderFilters,
   ORDER_SORTS,
   ORDER_STATUSES,
   type OrderFilters,
@@ -157,11 +158,7 @@ function Filters({ filters, onChange }: { filters: OrderFilters; onChange: (f: O
           <button type="submit" className="btn-primary" data-testid="orders-filter">
             Filter
           </button>
-          <button
-            type="button"
-            className="btn-secondary"
-            onClick={() => onChange(orderFiltersFromParams(new URLSearchParams()))}
-          >
+          <button type="button" className="btn-secondary" onClick={() => onChange(noOrderFilters)}>
             Clear
           </button>
         </div>
