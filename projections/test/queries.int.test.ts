@@ -280,7 +280,9 @@ describe('orders', () => {
   it('returns an order without its internal fields, and null for an unknown one', async () => {
     const o2 = await queries.orders.byId('o2');
     const { _id, _v, ...visible } = order('o2', 'c1', 2000);
-    expect(o2).toEqual({ id: 'o2', ...visible });
+    // Each line also names its product, read from the products model (SKU-01 is the Trail Runner, without image).
+    const lines = visible.lines.map((l) => ({ ...l, name: 'Trail Runner', imageUrl: null }));
+    expect(o2).toEqual({ id: 'o2', ...visible, lines });
     expect(await queries.orders.byId('o-nope')).toBeNull();
   });
 
@@ -313,6 +315,9 @@ describe('inventory', () => {
       onHand: 10,
       reserved: 3,
       available: 7,
+      threshold: 5,
+      thresholdSet: false,
+      low: false,
       updatedAt: 42,
     });
     expect(await queries.inventory.bySku('SKU-nope')).toBeNull();

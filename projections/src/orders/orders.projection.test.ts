@@ -154,6 +154,20 @@ describe('orders projection', () => {
     });
   });
 
+  it('keeps a cancelled order cancelled when what was paid is refunded', () => {
+    const doc = given(
+      ordersProjection,
+      placed,
+      e('OrderPaymentRequested', { paymentId: 'p1', provider: 'stripe', amount: EUR(1250), deadline: 99 }, 2),
+      e('OrderPaid', { paymentId: 'p1', amount: EUR(1250), providerReference: 'pi_1' }, 3),
+      e('OrderCancelled', { reason: 'out_of_stock', by: 'system' }, 4),
+      e('OrderRefunded', { amount: EUR(1250), reason: 'order_cancelled' }, 5),
+    ).doc('o1');
+    expect(doc?.status).toBe('cancelled');
+    expect(doc?.refund).toEqual({ amount: EUR(1250), reason: 'order_cancelled' });
+    expect(doc && refundStatusOf(doc)).toBe('full');
+  });
+
   it('records a rejected line and the cancellation that follows', () => {
     const doc = given(
       ordersProjection,

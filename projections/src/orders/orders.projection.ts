@@ -171,6 +171,7 @@ function applyMismatch(current: OrderDocument | null, event: ProjectedEvent): Or
 /**
  * A refund adds to what was refunded. Only a refund that brings the total to what was paid makes the order
  * `refunded`: a partly refunded order is still shipped (or delivered), and shows the amount and `partial` instead.
+ * This is the Order decider's rule, so the status shown is the aggregate's.
  */
 function applyRefund(doc: OrderDocument, event: ProjectedEvent): OrderDocument {
   const v = event.value as unknown as Payload<'streamshop.orders.OrderRefunded'> & RefundLines;
@@ -196,7 +197,8 @@ function applyRefund(doc: OrderDocument, event: ProjectedEvent): OrderDocument {
     refunds: [...(doc.refunds ?? []), refund],
     refund: { amount, reason: v.reason ?? doc.refund?.reason ?? null },
   };
-  return refundStatusOf(next) === 'full' ? withStatus(next, 'refunded', event) : next;
+  // As the Order decider: a cancelled order's refund (of a capture that came in anyway) leaves it cancelled.
+  return refundStatusOf(next) === 'full' && doc.status !== 'cancelled' ? withStatus(next, 'refunded', event) : next;
 }
 
 /** What OrderRefunded carries since refunds can name lines (optional: older events have neither). */

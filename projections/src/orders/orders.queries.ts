@@ -63,7 +63,8 @@ type Summaries = Pick<ProductQueries, 'summariesBySku'>;
 
 /** The orders with each line's product name and image, in one lookup for all their SKUs. */
 export async function withProducts(products: Summaries, orders: StoredOrder[]): Promise<Order[]> {
-  const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
+  // `?? []`: a cached entry is whatever was stored under its key (tests plant partial ones); never fail on it.
+  const skus = [...new Set(orders.flatMap((o) => (o.lines ?? []).map((l) => l.sku)))];
   const found = new Map<string, { name: string; imageUrl: string | null }>();
   // summariesBySku takes at most MAX_LIMIT SKUs: a page of orders can name more.
   for (let i = 0; i < skus.length; i += MAX_LIMIT) {
@@ -71,7 +72,7 @@ export async function withProducts(products: Summaries, orders: StoredOrder[]): 
   }
   return orders.map((o) => ({
     ...o,
-    lines: o.lines.map((l) => ({
+    lines: (o.lines ?? []).map((l) => ({
       ...l,
       name: found.get(l.sku)?.name ?? null,
       imageUrl: found.get(l.sku)?.imageUrl ?? null,

@@ -60,6 +60,16 @@ describe('sales projection', () => {
     ]);
   });
 
+  it('leaves the refund of an order never confirmed out of the sales', () => {
+    const doc = given(
+      salesProjection,
+      placed,
+      e('OrderCancelled', { reason: 'out_of_stock', by: 'system' }, 4),
+      e('OrderRefunded', { amount: EUR(600), reason: 'order_cancelled' }, 5),
+    ).doc('o1');
+    expect(doc).toMatchObject({ state: 'cancelled', refundAmount: null, refunds: [] });
+  });
+
   it('marks an order cancelled before confirmation', () => {
     expect(
       given(salesProjection, placed, e('OrderCancelled', { reason: 'x', by: 'customer' }, 3)).doc('o1')?.state,

@@ -69,6 +69,8 @@ export const salesProjection: ProjectionDefinition<SalesFactDocument> = {
       case 'streamshop.orders.OrderConfirmed':
         return { ...current, state: 'confirmed', confirmedAt: at, day: utcDay(at) };
       case 'streamshop.orders.OrderRefunded': {
+        // Money given back for an order never confirmed (paid, then cancelled) was never a sale: no fact changes.
+        if (current.confirmedAt === null) return current;
         const v = event.value as unknown as Payload<'streamshop.orders.OrderRefunded'>;
         // Partial refunds add up; each keeps its own time, so a report puts it on the day it was made.
         const refunds = [...(current.refunds ?? []), { at, amount: v.amount.amount }];
