@@ -51,7 +51,7 @@ function ProductFields({
     className: 'field-input',
     value: form[k],
     onChange: (e: { target: { value: string } }) => set(k, e.target.value),
-    'data-testid': `product-${k}`,
+    'data-testid': `product-form-${k}`,
   });
   return (
     <div className="grid gap-3 sm:grid-cols-2">
