@@ -27,7 +27,12 @@ export const SkuParams = Type.Object({ sku: Id }, { additionalProperties: false 
 
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
-const ImageUrl = Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' });
+/** An absolute http(s) URL, or a path on this site (the demo catalog's images are `/products/<SKU>.svg`). */
+const ImageUrl = Type.String({
+  maxLength: 2048,
+  pattern: '^(https?://[^\\s/$.?#][^\\s]*|/[^/\\s][^\\s]*)$',
+  description: 'https://… or a path on this site such as /products/COF-HUIL-250.svg',
+});
 const Reason = (description: string) => Type.String({ minLength: 1, maxLength: 500, description });
 
 const CommandStatusFields = {
