@@ -6,10 +6,18 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNamespace } from '@streamshop/testkit';
+import { topicName } from '@streamshop/schemas/topics';
+import { createNamespace, eventually } from '@streamshop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRunnable } from '../src/main.ts';
-import { ADDRESS, activateGeneration1, clerkInstance, startTestGateway, withConfig } from './gateway.fixture.ts';
+import {
+  ADDRESS,
+  activateGeneration1,
+  clerkInstance,
+  observe,
+  startTestGateway,
+  withConfig,
+} from './gateway.fixture.ts';
 
 const ns = createNamespace(import.meta.url);
 let clerk: Awaited<ReturnType<typeof clerkInstance>>;
@@ -330,6 +338,38 @@ describe('authentication and roles', () => {
   it('in production without Clerk keys the gateway refuses to start', async () => {
     const production = withConfig(ns.config, { env: 'production', clerk: { jwtKey: undefined, secretKey: undefined } });
     await expect(startTestGateway(ns, production)).rejects.toThrow(/production.*CLERK_JWT_KEY.*CLERK_SECRET_KEY/s);
+  });
+});
+
+describe('dev sign-in plays Clerk', () => {
+  it("records the demo user's profile as Clerk's user.created webhook would, the same command at every sign-in", async () => {
+    const users = await observe(ns, [topicName('users.commands', ns.topicPrefix)]);
+    try {
+      for (const remoteAddress of ['10.9.0.1', '10.9.0.2']) {
+        const res = await devGateway.app.inject({
+          method: 'POST',
+          url: '/api/dev/login',
+          payload: { userId: 'user_demo_admin' },
+          remoteAddress,
+        });
+        expect(res.statusCode).toBe(200);
+      }
+      const recorded = await eventually(() => {
+        const seen = users.of(topicName('users.commands', ns.topicPrefix)).filter((r) => r.key === 'user_demo_admin');
+        expect(seen.length).toBeGreaterThanOrEqual(2);
+        return seen;
+      });
+      expect(recorded[0]!.value).toMatchObject({
+        eventType: 'user.created',
+        name: 'Ada Admin',
+        email: 'ada.admin@example.com',
+        role: 'admin',
+      });
+      // One command id: the User decider records the profile once, however often the demo admin signs in.
+      expect(new Set(recorded.map((r) => r.value.commandId)).size).toBe(1);
+    } finally {
+      await users.stop();
+    }
   });
 });
 

@@ -1,14 +1,42 @@
 /**
  * Dev sign-in (registered only in dev mode: no Clerk keys and not production). Lists the demo users and issues them
  * session tokens of Clerk's shape, which the gateway then verifies like real ones. Logins are rate-limited hard.
+ *
+ * The dev signer plays Clerk, so it also plays Clerk's `user.created` webhook: a sign-in records the demo user's
+ * profile through the user service (RecordClerkUserEvent), as a Clerk deployment's webhook would, so the users read
+ * model (the back office's customers) knows the demo users. The command is the same at every sign-in (its Svix id
+ * and sent-at are fixed per user), so the User decider records it once.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { clerkUserCommand } from '../adapters/webhook-inbox.ts';
 import type { GatewayContext } from '../app.ts';
-import { DEV_USERS } from '../auth/dev-signer.ts';
+import { DEV_USERS, type DevUser as DemoUser } from '../auth/dev-signer.ts';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import { problems } from '../schemas/common.ts';
 import { DevLogin, DevLoginBody, DevUser } from '../schemas/session.ts';
+
+/** The RecordClerkUserEvent Clerk's `user.created` webhook would give for a demo user (fixed ids: recorded once). */
+export function demoUserRecorded(user: DemoUser, now: number) {
+  const [first, ...rest] = user.name.split(' ');
+  return clerkUserCommand(
+    `dev-signer-${user.id}`,
+    0,
+    {
+      type: 'user.created',
+      data: {
+        id: user.id,
+        first_name: first ?? null,
+        last_name: rest.join(' ') || null,
+        image_url: null,
+        primary_email_address_id: 'idn_demo',
+        email_addresses: [{ id: 'idn_demo', email_address: user.email }],
+        public_metadata: { role: user.role },
+      },
+    },
+    now,
+  );
+}
 
 export const devRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, ctx) => {
   const signer = ctx.devSigner;
@@ -39,6 +67,13 @@ export const devRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (app, 
           'user_not_found',
           `no demo user ${request.body.userId}; pick one of ${DEV_USERS.map((u) => u.id).join(', ')}`,
         );
+      }
+      const profile = demoUserRecorded(user, Date.now());
+      if (profile) {
+        // The profile is a convenience for the back office: a sign-in never fails because Kafka is slow.
+        await ctx.commands
+          .send({ type: 'streamshop.users.RecordClerkUserEvent', value: profile })
+          .catch((err: unknown) => request.log.warn({ err, userId: user.id }, 'demo user profile not recorded'));
       }
       const origin = request.headers.origin;
       const { token, expiresAt } = await signer.sign(user, origin ? { azp: origin } : {});
