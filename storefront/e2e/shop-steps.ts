@@ -86,3 +86,21 @@ export async function payWithPaypal(page: Page, shopUrl: string, orderId: string
   await page.getByTestId('order-page').waitFor();
   await waitForStatus(page, 'confirmed');
 }
+
+/**
+ * Reloads the page until `read` answers `expected`: for views that read a model which follows the event log, where
+ * the page shows what the model held when it loaded (a command's follow-up refresh may come before the fold does).
+ */
+export async function reloadUntil<T>(page: Page, read: () => Promise<T>, expected: T): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const now = await read();
+        if (now !== expected) await page.reload({ waitUntil: 'load' });
+        return now;
+      },
+      // Once a second at most: the gateway rate-limits, and the fold needs the time anyway.
+      { timeout: ORDER_SETTLES_MS, interval: 1_000 },
+    )
+    .toBe(expected);
+}
