@@ -60,6 +60,8 @@ describe('command processor', () => {
         occurredAt: cmd.issuedAt,
         correlationId: cmd.correlationId,
         causationId: cmd.commandId,
+        // Nobody signed in issued these commands: the runtime stamps the command's (absent) actor as null.
+        actorId: null,
         amount: cmd.amount,
       });
     }
