@@ -33,6 +33,7 @@ const envelope = (aggregateId: string, aggregateVersion: number) => ({
   occurredAt: 1_760_000_000_000,
   correlationId: randomUUID(),
   causationId: randomUUID(),
+  actorId: null,
 });
 
 describe('AvroSerde against the real registry and Kafka', () => {

@@ -4,8 +4,9 @@
  * commerce.command-replies. Nothing is written around the deciders, so the seeded products are ordinary events.
  *
  * Running it again creates nothing twice:
- * - a product's id is derived from its SKU, so a second CreateProduct targets the same aggregate and the decider
- *   rejects it with `product_already_exists` (the seeder counts it as already there). The CreateProduct command
+ * - a product's id is derived from its SKU, so a second CreateProduct targets the same aggregate, and the decider
+ *   accepts it with no event when the product is the same (the seeder counts it as already there; one that differs
+ *   is rejected with `product_already_exists`, counted the same). The CreateProduct command
  *   id is derived from the run, not only the SKU: the runtime answers a repeated command id with its original
  *   "accepted", which would hide that the product existed.
  * - a SKU's ReceiveStock command id is derived from the SKU alone, so the inventory service's dedupe answers a
@@ -170,7 +171,9 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedReport>
     for (const o of outgoing) {
       const reply = answered.get(o.commandId)!;
       if (reply.outcome === 'accepted') {
-        if (o.kind === 'CreateProduct') created++;
+        // An identical CreateProduct decides nothing: the product was there already.
+        if (o.kind === 'CreateProduct' && reply.eventIds.length === 0) alreadyExisted++;
+        else if (o.kind === 'CreateProduct') created++;
         else stocked++;
       } else if (o.kind === 'CreateProduct' && reply.rejectionCode === 'product_already_exists') {
         alreadyExisted++;
