@@ -50,9 +50,11 @@ function DevSignIn({ next }: { next: string }) {
               disabled={login.isPending}
               onClick={() => login.mutate(u.id)}
               data-testid={`dev-login-${u.id}`}
-              aria-label={`Sign in as ${u.name}`}
             >
-              <span className="font-medium">{u.name}</span>
+              <span className="font-medium">
+                <span className="sr-only">Sign in as </span>
+                {u.name}
+              </span>
               <span className="text-xs text-stone-500">
                 {u.role}
                 {u.email ? ` · ${u.email}` : ''}

@@ -38,11 +38,12 @@ export function ProductCard({ product }: { product: Product }) {
           type="button"
           className="btn-primary flex-1"
           disabled={soldOut}
-          aria-label={`Add ${product.name} to cart`}
           data-testid="add-to-cart"
           onClick={() => dispatch({ type: 'add', product })}
         >
+          {/* The product's name for screen readers, after the visible words so the name starts with what is seen. */}
           {soldOut ? 'Sold out' : 'Add to cart'}
+          <span className="sr-only">: {product.name}</span>
         </button>
         {inCart > 0 && (
           <span className="text-xs text-stone-600" data-testid="in-cart">
