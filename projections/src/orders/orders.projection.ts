@@ -126,7 +126,8 @@ const shortName = (type: string) => type.slice(type.lastIndexOf('.') + 1);
 
 /** The acting admin an event records (events of admin commands carry `actorId`); null for the system's own. */
 function actorOf(event: ProjectedEvent): string | null {
-  const actorId = (event.value as { actorId?: unknown }).actorId;
+  // The runtime hands the envelope over as `meta` (and strips it from the payload); a payload may still carry it.
+  const actorId = event.meta.actorId ?? (event.value as { actorId?: unknown }).actorId;
   return typeof actorId === 'string' && actorId !== '' ? actorId : null;
 }
 
