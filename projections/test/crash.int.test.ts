@@ -77,8 +77,11 @@ describe('a projection worker killed at random points', () => {
     }
     const group = (await side.db.collection('projection_control').findOne({ _id: 'orders' as never }))?.generations?.g1
       ?.groupId as string;
+    // A ceiling, not an expectation: since the orders model also folds payments.events (payment mismatches) its
+    // writes are guarded by `_rev`, a filter FerretDB 1.24 on SQLite answers by scanning the collection (issue 12),
+    // so catching up with 16 KiB fetches takes minutes on a busy two-core machine.
     await eventually(async () => expect(lagOf(end, await committedOffsets(admin, group, topics)).total).toBe(0n), {
-      timeoutMs: 120_000,
+      timeoutMs: 480_000,
       message: 'the worker did not catch up after the kills',
     });
     await killed(worker);
@@ -95,5 +98,5 @@ describe('a projection worker killed at random points', () => {
     expect(folded).toHaveLength(900);
     expect(folded).toEqual(reference);
     expect(folded.filter((d) => d.status === 'confirmed').length).toBeGreaterThan(600);
-  }, 400_000);
+  }, 900_000);
 });
