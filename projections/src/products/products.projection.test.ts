@@ -30,10 +30,10 @@ const created = catalog(
 );
 
 describe('products projection', () => {
-  it('creates the product keyed by SKU with lower-cased search text and no stock yet', () => {
+  it('creates the product keyed by SKU with lower-cased search text (SKU, name, description) and no stock yet', () => {
     const doc = given(productsProjection, created).doc('SKU-1');
     expect(doc).toMatchObject({ productId: 'p1', status: 'active', price: EUR(2990), stock: { available: 0 } });
-    expect(doc?.searchText).toBe('moka pot stovetop espresso maker');
+    expect(doc?.searchText).toBe('sku-1 moka pot stovetop espresso maker');
   });
 
   it('keeps stock received before the product existed, then merges the catalog data', () => {

@@ -26,7 +26,8 @@ export interface ProductDocument {
 
 type Payload<N extends CatalogEvent['type']> = Extract<CatalogEvent, { type: N }>['value'];
 
-const searchText = (name: string, description: string) => `${name} ${description}`.toLowerCase();
+/** What the catalog search matches: the SKU too, so an admin finds a product by the code they just created it with. */
+const searchText = (sku: string, name: string, description: string) => `${sku} ${name} ${description}`.toLowerCase();
 
 function empty(sku: string, at: number): ProductDocument {
   return {
@@ -81,7 +82,7 @@ export const productsProjection: ProjectionDefinition<ProductDocument> = {
           price: v.price,
           imageUrl: v.imageUrl,
           status: 'active',
-          searchText: searchText(v.name, v.description),
+          searchText: searchText(v.sku, v.name, v.description),
           createdAt: at,
           updatedAt: at,
         };
@@ -95,7 +96,7 @@ export const productsProjection: ProjectionDefinition<ProductDocument> = {
           description: v.description,
           category: v.category,
           imageUrl: v.imageUrl,
-          searchText: searchText(v.name, v.description),
+          searchText: searchText(doc.sku, v.name, v.description),
           updatedAt: at,
         };
       }
