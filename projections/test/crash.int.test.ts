@@ -15,6 +15,13 @@ import type { ReadSide } from '../src/wiring.ts';
 import { childEnv, documents, produceSample, readSide } from './read-side.fixture.ts';
 
 const config = loadConfig();
+/**
+ * The orders model as this test exercises it: folded from orders.events only (the sample stream has no payment
+ * events). The full model also folds payments.events (payment mismatches), which makes its writes `_rev`-guarded,
+ * and FerretDB 1.24 on SQLite answers that filter by scanning the collection (issue 12): the same crash-safety
+ * property, minutes slower. The runtime's guarded path is covered by the multi-topic products model's tests.
+ */
+const ORDERS_ONLY = { ...ordersProjection, topics: ['orders.events'] as const };
 const child = fileURLToPath(new URL('./projection-worker.child.ts', import.meta.url));
 let ns: Namespace;
 let side: ReadSide;
@@ -22,7 +29,7 @@ const running = new Set<ChildProcess>();
 
 function startWorker(): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', child, 'orders'], {
-    env: childEnv(ns),
+    env: { ...childEnv(ns), ONLY_TOPICS: ORDERS_ONLY.topics.join(',') },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   running.add(proc);
@@ -77,18 +84,15 @@ describe('a projection worker killed at random points', () => {
     }
     const group = (await side.db.collection('projection_control').findOne({ _id: 'orders' as never }))?.generations?.g1
       ?.groupId as string;
-    // A ceiling, not an expectation: since the orders model also folds payments.events (payment mismatches) its
-    // writes are guarded by `_rev`, a filter FerretDB 1.24 on SQLite answers by scanning the collection (issue 12),
-    // so catching up with 16 KiB fetches takes minutes on a busy two-core machine.
     await eventually(async () => expect(lagOf(end, await committedOffsets(admin, group, topics)).total).toBe(0n), {
-      timeoutMs: 480_000,
+      timeoutMs: 120_000,
       message: 'the worker did not catch up after the kills',
     });
     await killed(worker);
     expect(kills).toBeGreaterThanOrEqual(5);
 
     // The reference: a clean fold of the same topic from offset zero, into its own generation.
-    const clean = await rebuildProjection(ordersProjection, side, {
+    const clean = await rebuildProjection(ORDERS_ONLY, side, {
       until: Date.UTC(2100, 0, 1),
       progressIntervalMs: 200,
     });
@@ -98,5 +102,5 @@ describe('a projection worker killed at random points', () => {
     expect(folded).toHaveLength(900);
     expect(folded).toEqual(reference);
     expect(folded.filter((d) => d.status === 'confirmed').length).toBeGreaterThan(600);
-  }, 900_000);
+  }, 400_000);
 });

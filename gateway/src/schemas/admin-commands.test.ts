@@ -23,3 +23,18 @@ describe('CreateProductBody.imageUrl', () => {
     }
   });
 });
+
+describe('admin numbers stay within what the Avro records carry', () => {
+  it('refuses a refund amount, line or quantity that would not encode (a 400, never a 503)', async () => {
+    const { RefundBody } = await import('./admin-commands.ts');
+    const refund = (body: object) => Value.Check(RefundBody, { reason: 'damaged', ...body });
+    expect(refund({ amount: { amount: 1250, currency: 'EUR' }, lines: [{ line: 0, quantity: 1 }] })).toBe(true);
+    expect(refund({ amount: { amount: -67_750_053_236_704_960, currency: 'EUR' } })).toBe(false);
+    expect(refund({ amount: { amount: 2 ** 60, currency: 'EUR' } })).toBe(false);
+    expect(refund({ lines: [{ line: 2 ** 40, quantity: 1 }] })).toBe(false);
+    expect(refund({ lines: [{ line: 0, quantity: 2 ** 40 }] })).toBe(false);
+    expect(Value.Check(CreateProductBody, { ...product('/p.svg'), price: { amount: 2 ** 60, currency: 'EUR' } })).toBe(
+      false,
+    );
+  });
+});

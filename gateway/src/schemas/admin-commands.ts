@@ -4,7 +4,7 @@
  * an Idempotency-Key; the storefront's /admin imports the static types through `@streamshop/gateway/schemas`.
  */
 import { type Static, Type } from 'typebox';
-import { describedProblem, Id, Money } from './common.ts';
+import { describedProblem, Id } from './common.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -44,19 +44,29 @@ const CommandStatusFields = {
 
 // ---- catalog -------------------------------------------------------------------------------------------------
 
+/**
+ * Bounds every number to what the Avro records can carry exactly (int: 32 bits; long: within JavaScript's safe
+ * integers), so an absurd value is a 400 from validation, never an encoding failure answered 503 (Schemathesis).
+ */
+const MAX_MINOR_UNITS = 1_000_000_000_000;
+const MAX_UNITS = 1_000_000;
+
+/** Money an admin sends: positive minor units within MAX_MINOR_UNITS, an ISO 4217 code. */
+const AdminMoney = Type.Object(
+  {
+    amount: Type.Integer({ minimum: 1, maximum: MAX_MINOR_UNITS, description: 'Minor units (1999 = 19.99 EUR).' }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateProductBody = Type.Object(
   {
     sku: Id,
     name: Text(200),
     description: Type.String({ maxLength: 5000 }),
     category: Text(100),
-    price: Type.Object(
-      {
-        amount: Type.Integer({ minimum: 1, description: 'Minor units (1999 = 19.99 EUR).' }),
-        currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-      },
-      { additionalProperties: false },
-    ),
+    price: AdminMoney,
     imageUrl: Type.Optional(Nullable(ImageUrl)),
   },
   { additionalProperties: false },
@@ -109,7 +119,7 @@ export const ProductCommandProblems = {
 
 export const ReceiveStockBody = Type.Object(
   {
-    quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_UNITS }),
     reference: Type.Optional(Nullable(Text(200, 'Where the units come from, e.g. a delivery note number.'))),
   },
   { additionalProperties: false },
@@ -173,11 +183,14 @@ export type AdminCancelBody = Static<typeof AdminCancelBody>;
 
 export const RefundBody = Type.Object(
   {
-    amount: Type.Optional(Money),
+    amount: Type.Optional(AdminMoney),
     lines: Type.Optional(
       Type.Array(
         Type.Object(
-          { line: Type.Integer({ minimum: 0 }), quantity: Type.Integer({ minimum: 1 }) },
+          {
+            line: Type.Integer({ minimum: 0, maximum: 999 }),
+            quantity: Type.Integer({ minimum: 1, maximum: MAX_UNITS }),
+          },
           { additionalProperties: false },
         ),
         { minItems: 1, maxItems: 50 },
