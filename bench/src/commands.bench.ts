@@ -40,9 +40,16 @@ function placeOrder(i: number): PlaceOrder {
     customerId: `customer-${i % 97}`,
     currency: 'EUR',
     paymentProvider: 'stripe',
+    contact: null,
     lines: [
-      { sku: `SKU-${i % 40}`, quantity: 1, unitPrice: { amount: 1999, currency: 'EUR' } },
-      { sku: `SKU-${(i + 7) % 40}`, quantity: 2, unitPrice: { amount: 450, currency: 'EUR' } },
+      { sku: `SKU-${i % 40}`, quantity: 1, unitPrice: { amount: 1999, currency: 'EUR' }, name: null, category: null },
+      {
+        sku: `SKU-${(i + 7) % 40}`,
+        quantity: 2,
+        unitPrice: { amount: 450, currency: 'EUR' },
+        name: null,
+        category: null,
+      },
     ],
     shippingAddress: {
       name: 'Ada Lovelace',

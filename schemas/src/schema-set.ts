@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 
-export const CONTEXTS = ['catalog', 'inventory', 'orders', 'payments', 'users'] as const;
+export const CONTEXTS = ['catalog', 'inventory', 'orders', 'payments', 'users', 'invoicing', 'notifications'] as const;
 export type Context = (typeof CONTEXTS)[number];
 
 export type RecordKind = 'command' | 'event' | 'reply' | 'dead-letter' | 'webhook';

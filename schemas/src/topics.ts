@@ -26,6 +26,9 @@ export const CONTEXT_PARTITIONS: Record<Context, number> = {
   orders: 6,
   payments: 3,
   users: 3,
+  // Numbering is sequential per year, so one writer does it all: one partition is all the context can use.
+  invoicing: 1,
+  notifications: 3,
 };
 
 export type TopicName =

@@ -49,7 +49,7 @@ describe('AvroSerde against the real registry and Kafka', () => {
     const placed: OrderPlaced = {
       ...envelope(orderId, 1),
       customerId: 'user_1',
-      lines: [{ sku: 'SKU-1', quantity: 2, unitPrice: { amount: 1999, currency: 'EUR' } }],
+      lines: [{ sku: 'SKU-1', quantity: 2, unitPrice: { amount: 1999, currency: 'EUR' }, name: 'Mug', category: null }],
       shippingAddress: {
         name: 'Ada',
         line1: '1 rue de la Paix',
@@ -62,6 +62,7 @@ describe('AvroSerde against the real registry and Kafka', () => {
       currency: 'EUR',
       total: { amount: 3998, currency: 'EUR' },
       paymentProvider: 'stripe',
+      contact: { email: 'ada@example.com', name: 'Ada', locale: 'fr-FR' },
     };
     const cancelled: OrderCancelled = { ...envelope(orderId, 2), reason: 'customer_request', by: 'customer' };
     await producer.send({

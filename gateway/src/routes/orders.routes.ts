@@ -134,7 +134,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
         if (product.price.currency !== ORDER_CURRENCY) {
           throw new HttpProblem(422, 'currency_mismatch', `${sku} is priced in ${product.price.currency}`);
         }
-        return { sku, quantity, unitPrice: product.price };
+        return { sku, quantity, unitPrice: product.price, name: product.name, category: product.category ?? null };
       });
 
       const orderId = deterministicId('order', principal.id, key);
@@ -161,6 +161,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
         },
         currency: ORDER_CURRENCY,
         paymentProvider,
+        contact: principal.email ? { email: principal.email, name: principal.name ?? null, locale: null } : null,
       };
       const result = await app.sendCommand({ type: 'streamshop.orders.PlaceOrder', value });
       return app.answerCommand(reply, result, {

@@ -14,6 +14,8 @@ export const STACK_DEFAULT_PORTS = {
   registry: 18081,
   stripeMock: 12211,
   paypalSandbox: 18090,
+  mailpitSmtp: 11025,
+  mailpitHttp: 18025,
 } as const;
 
 const port = (fallback: number) =>
@@ -81,6 +83,34 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
+const EMAIL = /^[^\s@<>,]+@[^\s@<>,]+$/;
+const emailList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => list.every((a) => EMAIL.test(a)), {
+    error: 'expected a comma-separated list of e-mail addresses (e.g. ops@example.com,owner@example.com)',
+  });
+
+/** `books=550,food=550`: VAT rates in basis points by product category. */
+const vatRates = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => pair.split('=').map((p) => p.trim()) as [string, string]),
+  )
+  .refine((pairs) => pairs.every(([k, v]) => k && /^\d{1,5}$/.test(v ?? '') && Number(v) <= 10_000), {
+    error: 'expected category=basisPoints pairs separated by commas (e.g. books=550,food=550)',
+  })
+  .transform((pairs) => Object.fromEntries(pairs.map(([k, v]) => [k, Number(v)])) as Record<string, number>);
+
 /** The variables we read, with their defaults. Unknown variables are ignored. */
 const EnvSchema = z.object({
   STREAMSHOP_ENV: z
@@ -107,6 +137,8 @@ const EnvSchema = z.object({
   JAVA_HOME: z.string().optional(),
   STREAMSHOP_STRIPE_MOCK_PORT: port(STACK_DEFAULT_PORTS.stripeMock),
   STREAMSHOP_PAYPAL_SANDBOX_PORT: port(STACK_DEFAULT_PORTS.paypalSandbox),
+  STREAMSHOP_MAILPIT_SMTP_PORT: port(STACK_DEFAULT_PORTS.mailpitSmtp),
+  STREAMSHOP_MAILPIT_HTTP_PORT: port(STACK_DEFAULT_PORTS.mailpitHttp),
   PAYPAL_SANDBOX_WEBHOOK_URL: urlWith(['http:', 'https:'], 'http://127.0.0.1:18080/webhooks/paypal').optional(),
   STREAMSHOP_KEEP_STACK: bool.default(false),
   KAFKA_BROKERS: brokerList.optional(),
@@ -157,6 +189,34 @@ const EnvSchema = z.object({
     .string()
     .regex(/^whsec_[A-Za-z0-9_]+$/, { error: 'expected a Stripe webhook signing secret (whsec_…)' })
     .default(LOCAL_STACK_SECRETS.stripeWebhookSecret),
+  SMTP_URL: urlWith(['smtp:', 'smtps:'], 'smtps://user:password@smtp.example.com:465').optional(),
+  NOTIFY_FROM: z
+    .string()
+    .regex(/^[^<>]*<?[^\s@<>]+@[^\s@<>]+>?$/, { error: 'expected an address such as "Shop <shop@example.com>"' })
+    .default('streamshop <shop@streamshop.local>'),
+  NOTIFY_ADMIN_EMAILS: emailList.default(['ops@streamshop.local']),
+  NOTIFY_SMTP_MAX_ATTEMPTS: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(5),
+  NOTIFY_SMTP_RETRY_BASE_MS: millis(1_000),
+  SHOP_NAME: z.string().min(1).default('streamshop'),
+  SHOP_PUBLIC_URL: urlWith(['http:', 'https:'], 'https://shop.example.com').optional(),
+  SHOP_LOCALE: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'expected a BCP 47 locale such as en-GB' })
+    .default('en-GB'),
+  INVOICE_SELLER_NAME: z.string().min(1).optional(),
+  INVOICE_SELLER_ADDRESS: z
+    .string()
+    .min(1)
+    .default('1 Stream Street, 75002 Paris, FR')
+    .describe('comma-separated lines: street, postal code and city, country code'),
+  INVOICE_SELLER_VAT_ID: z.string().min(1).optional(),
+  INVOICE_VAT_RATE_BASIS_POINTS: z.coerce
+    .number({ error: 'expected a VAT rate in basis points (2000 = 20%)' })
+    .int({ error: 'expected a whole number of basis points (2000 = 20%)' })
+    .min(0, { error: 'expected 0 or more' })
+    .max(10_000, { error: 'expected at most 10000 (100%)' })
+    .default(2000),
+  INVOICE_VAT_RATES_BY_CATEGORY: vatRates.default({}),
   GATEWAY_PORT: port(18080),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_STATIC_DIR: z.string().min(1).optional(),
@@ -297,6 +357,24 @@ export interface Config {
   };
   /** How often the services' deadline schedulers look for payment deadlines and reservations that are due. */
   timers: { intervalMs: number };
+  /** The shop as shoppers see it: its name, its public address (links in e-mails), the default locale. */
+  shop: { name: string; publicUrl: string; locale: string };
+  notifications: {
+    /** SMTP server the sender delivers through; default: the local stack's Mailpit (refused outside dev mode). */
+    smtpUrl: string;
+    /** The From header. */
+    from: string;
+    /** Who receives the low-stock alerts. */
+    adminEmails: string[];
+    /** Transient SMTP answers (4xx) are retried this many times with exponential backoff from baseMs, then recorded. */
+    retry: { maxAttempts: number; baseMs: number };
+  };
+  invoicing: {
+    seller: { name: string; addressLines: string[]; vatId: string | undefined };
+    /** Prices include VAT at this rate (basis points: 2000 = 20%) unless their category has its own. */
+    vatRateBasisPoints: number;
+    vatRatesByCategory: Record<string, number>;
+  };
 }
 
 export class ConfigError extends Error {
@@ -369,6 +447,8 @@ export function loadConfig(
     registry: e.STREAMSHOP_REGISTRY_PORT,
     stripeMock: e.STREAMSHOP_STRIPE_MOCK_PORT,
     paypalSandbox: e.STREAMSHOP_PAYPAL_SANDBOX_PORT,
+    mailpitSmtp: e.STREAMSHOP_MAILPIT_SMTP_PORT,
+    mailpitHttp: e.STREAMSHOP_MAILPIT_HTTP_PORT,
   };
   return {
     env: e.STREAMSHOP_ENV,
@@ -448,6 +528,28 @@ export function loadConfig(
       maxOpenUnpaidPerCustomer: e.ORDER_MAX_OPEN_UNPAID_PER_CUSTOMER,
     },
     timers: { intervalMs: e.TIMER_INTERVAL_MS },
+    shop: {
+      name: e.SHOP_NAME,
+      publicUrl: (e.SHOP_PUBLIC_URL ?? `http://localhost:${e.GATEWAY_PORT}`).replace(/\/+$/, ''),
+      locale: e.SHOP_LOCALE,
+    },
+    notifications: {
+      smtpUrl: e.SMTP_URL ?? `smtp://127.0.0.1:${ports.mailpitSmtp}`,
+      from: e.NOTIFY_FROM,
+      adminEmails: e.NOTIFY_ADMIN_EMAILS,
+      retry: { maxAttempts: e.NOTIFY_SMTP_MAX_ATTEMPTS, baseMs: e.NOTIFY_SMTP_RETRY_BASE_MS },
+    },
+    invoicing: {
+      seller: {
+        name: e.INVOICE_SELLER_NAME ?? e.SHOP_NAME,
+        addressLines: e.INVOICE_SELLER_ADDRESS.split(',')
+          .map((l) => l.trim())
+          .filter(Boolean),
+        vatId: e.INVOICE_SELLER_VAT_ID,
+      },
+      vatRateBasisPoints: e.INVOICE_VAT_RATE_BASIS_POINTS,
+      vatRatesByCategory: e.INVOICE_VAT_RATES_BY_CATEGORY,
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import type { Config } from './index.ts';
 import { ConfigError, isLoopbackHost, LOCAL_STACK_SECRETS } from './index.ts';
 
 /** The processes that hold provider or identity secrets; every other process needs none. */
-export type SecretHolder = 'gateway' | 'payment-service';
+export type SecretHolder = 'gateway' | 'payment-service' | 'notification-service';
 
 interface SecretCheck {
   variable: string;
@@ -72,6 +72,19 @@ const CHECKS: readonly SecretCheck[] = [
     usedBy: ['gateway'],
     isLocal: (c) => c.paypal.webhookId === LOCAL_STACK_SECRETS.paypalWebhookId,
     howTo: 'set the id PayPal gave your /webhooks/paypal webhook (its signatures are verified against it)',
+  },
+  {
+    variable: 'SMTP_URL',
+    usedBy: ['notification-service'],
+    isLocal: (c) => {
+      try {
+        const u = new URL(c.notifications.smtpUrl);
+        return isLoopbackHost(u.hostname) && Number(u.port) === c.stack.ports.mailpitSmtp;
+      } catch {
+        return true;
+      }
+    },
+    howTo: 'points at the local Mailpit, which delivers nothing; set SMTP_URL=smtps://user:password@your-smtp-host:465',
   },
   {
     variable: 'CLERK_JWT_KEY',

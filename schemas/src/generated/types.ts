@@ -67,6 +67,91 @@ export interface Address {
 /** Who cancelled an order: the customer, an admin, or the system (stock rejected, payment failed or timed out). Avro: `streamshop.common.CancelledBy`. */
 export type CancelledBy = 'customer' | 'admin' | 'system';
 
+/** How to reach the shopper about an order, as known when it was placed (from their session): notifications are addressed from the event stream, never from a lookup a rebuild could not repeat. Avro: `streamshop.common.Contact`. */
+export interface Contact {
+  /** E-mail address. */
+  email: string;
+  /** Name to greet them by, if known. */
+  name: string | null;
+  /** BCP 47 locale for dates and money in messages (from the browser), e.g. en-GB; null: the shop default. */
+  locale: string | null;
+}
+
+/** An invoice or credit note exactly as issued: the PDF is rendered from this record alone, so rendering it again gives the same document. Totals are the sums of the lines. Avro: `streamshop.common.InvoiceDocument`. */
+export interface InvoiceDocument {
+  /** Invoice or credit note. */
+  kind: InvoiceKind;
+  /** Gapless number within its series and year: INV-2026-000001 for invoices, CN-2026-000001 for credit notes. */
+  number: string;
+  /** Year of the series (UTC) the number belongs to. */
+  year: number;
+  /** Position in the series: 1, 2, 3, … with no gaps. */
+  sequence: number;
+  /** When it was issued (the command's issuedAt). */
+  issuedAt: TimestampMillis;
+  /** The order it bills or credits. */
+  orderId: string;
+  /** For a credit note: the number of the invoice it corrects, if one was issued. */
+  refersTo: string | null;
+  /** The shop. */
+  seller: InvoiceParty;
+  /** The customer. */
+  buyer: InvoiceParty;
+  /** Where the goods go, if any. */
+  shippingAddress: Address | null;
+  /** ISO 4217 currency of every amount. */
+  currency: string;
+  /** Lines, in the order's order. */
+  lines: Array<InvoiceLine>;
+  /** Total without VAT. */
+  net: Money;
+  /** Total VAT. */
+  vat: Money;
+  /** Total with VAT: what was paid (invoice) or refunded (credit note). */
+  gross: Money;
+  /** Who took the payment, if known. */
+  paymentProvider: PaymentProvider | null;
+  /** The provider's reference of the payment, if known. */
+  paymentReference: string | null;
+  /** Why (credit notes), if given. */
+  reason: string | null;
+}
+
+/** Whether a document bills (invoice) or credits (credit note) the buyer. Avro: `streamshop.common.InvoiceKind`. */
+export type InvoiceKind = 'invoice' | 'credit_note';
+
+/** One line of an invoice or credit note. Prices include VAT: gross = quantity x unitPrice, net = round(gross / (1 + rate)), vat = gross - net, so every line adds up to the cent. Avro: `streamshop.common.InvoiceLine`. */
+export interface InvoiceLine {
+  /** SKU of the product; null for a line that is an amount only (a refund not tied to lines). */
+  sku: string | null;
+  /** What was sold (the product name as the shopper saw it, or the SKU). */
+  description: string;
+  /** Units (at least 1). */
+  quantity: number;
+  /** Price of one unit, VAT included. */
+  unitPrice: Money;
+  /** VAT rate in basis points (2000 = 20%). */
+  vatRateBasisPoints: number;
+  /** Line amount without VAT. */
+  net: Money;
+  /** VAT of the line. */
+  vat: Money;
+  /** Line amount with VAT (quantity x unitPrice). */
+  gross: Money;
+}
+
+/** A seller or buyer as printed on an invoice or credit note. Avro: `streamshop.common.InvoiceParty`. */
+export interface InvoiceParty {
+  /** Legal or person name. */
+  name: string;
+  /** E-mail address, if known. */
+  email: string | null;
+  /** Postal address, if known. */
+  address: Address | null;
+  /** VAT identification number, if any. */
+  vatId: string | null;
+}
+
 /** An amount of money: integer minor units (cents) plus an ISO 4217 currency. Never a float. Avro: `streamshop.common.Money`. */
 export interface Money {
   /** Amount in minor units of the currency (e.g. 1999 = 19.99 EUR); may be negative only where a field says so. */
@@ -74,6 +159,9 @@ export interface Money {
   /** ISO 4217 alphabetic currency code, upper case (e.g. EUR, USD). */
   currency: string;
 }
+
+/** Which message a notification is. Avro: `streamshop.common.NotificationKind`. */
+export type NotificationKind = 'order_confirmed' | 'payment_failed' | 'order_cancelled' | 'order_shipped' | 'order_delivered' | 'order_refunded' | 'low_stock';
 
 /** One line of an order: a quantity of one SKU at a unit price. Avro: `streamshop.common.OrderLine`. */
 export interface OrderLine {
@@ -83,6 +171,10 @@ export interface OrderLine {
   quantity: number;
   /** Price of one unit when the order was placed. */
   unitPrice: Money;
+  /** Product name when the order was placed, as the shopper saw it; recorded so that invoices and e-mails name the line. Null on orders placed before it was recorded. */
+  name: string | null;
+  /** Product category when the order was placed; picks the line's VAT rate on the invoice. Null: the default rate. */
+  category: string | null;
 }
 
 /** Payment service provider that handles a payment. Avro: `streamshop.common.PaymentProvider`. */
@@ -463,6 +555,226 @@ export interface StockReserved extends EventEnvelope {
   levels: StockLevels;
 }
 
+/** A credit note was issued with the next number of its year. Avro: `streamshop.invoicing.CreditNoteIssued`. */
+export interface CreditNoteIssued extends EventEnvelope {
+  /** The credit note as issued. */
+  document: InvoiceDocument;
+}
+
+/** An invoice was issued with the next number of its year. Avro: `streamshop.invoicing.InvoiceIssued`. */
+export interface InvoiceIssued extends EventEnvelope {
+  /** The invoice as issued. */
+  document: InvoiceDocument;
+}
+
+/** Issue a credit note for a refund (sent by the order saga on OrderRefunded). A second one for the same refund is a no-op; rejected with invalid_amount, currency_mismatch or wrong_series. Avro: `streamshop.invoicing.IssueCreditNote`. */
+export interface IssueCreditNote extends CommandEnvelope {
+  /** The refunded order. */
+  orderId: string;
+  /** Id of the refund (the OrderRefunded event id): one credit note per refund. */
+  refundId: string;
+  /** Number of the order's invoice, if issued. */
+  invoiceNumber: string | null;
+  /** The customer as credited. */
+  buyer: InvoiceParty;
+  /** Refunded units per line (quantity = units refunded); empty when the refund is an amount only. */
+  lines: Array<OrderLine>;
+  /** Amount refunded, VAT included. */
+  amount: Money;
+  /** Who took the payment, if known. */
+  paymentProvider: PaymentProvider | null;
+  /** The provider's reference of the payment, if known. */
+  paymentReference: string | null;
+  /** Why, if given. */
+  reason: string | null;
+}
+
+/** Issue the invoice of a paid order (sent by the order saga on OrderPaid). A second one for the same order is a no-op; rejected with empty_invoice, currency_mismatch or wrong_series. Avro: `streamshop.invoicing.IssueInvoice`. */
+export interface IssueInvoice extends CommandEnvelope {
+  /** The paid order. */
+  orderId: string;
+  /** The customer as billed. */
+  buyer: InvoiceParty;
+  /** Where the order ships. */
+  shippingAddress: Address;
+  /** The order's lines (unit prices include VAT). */
+  lines: Array<OrderLine>;
+  /** ISO 4217 currency of the order. */
+  currency: string;
+  /** Who took the payment. */
+  paymentProvider: PaymentProvider;
+  /** The provider's reference of the payment, if known. */
+  paymentReference: string | null;
+}
+
+/** A SKU's alert state changed: its threshold, or whether an alert is out (re-armed once available stock is above the threshold again). Avro: `streamshop.notifications.LowStockAlertStateChanged`. */
+export interface LowStockAlertStateChanged extends EventEnvelope {
+  /** The SKU. */
+  sku: string;
+  /** Low-stock threshold now. */
+  threshold: number;
+  /** True while an alert for the current dip is out. */
+  alerted: boolean;
+  /** Levels now. */
+  levels: StockLevels;
+}
+
+/** Remember how to reach the shopper of an order (sent on OrderPlaced). A repeat is a no-op. Avro: `streamshop.notifications.NoteOrderContact`. */
+export interface NoteOrderContact extends CommandEnvelope {
+  /** The order. */
+  orderId: string;
+  /** The customer. */
+  customerId: string;
+  /** E-mail, name and locale from the order; null when unknown. */
+  contact: Contact | null;
+}
+
+/** Note a SKU's stock levels after an inventory event; owes a low-stock alert to the admins when available stock falls to the threshold or below. Avro: `streamshop.notifications.NoteStockLevel`. */
+export interface NoteStockLevel extends CommandEnvelope {
+  /** The SKU. */
+  sku: string;
+  /** Levels after the inventory event. */
+  levels: StockLevels;
+  /** The SKU's new low-stock threshold, when the event set it. */
+  threshold: number | null;
+  /** The inventory event noted. */
+  causeEventId: string;
+}
+
+/** The message could not be delivered; an operator may retry it. Avro: `streamshop.notifications.NotificationFailed`. */
+export interface NotificationFailed extends EventEnvelope {
+  /** The message. */
+  notificationId: string;
+  /** Which request failed. */
+  attempt: number;
+  /** A 5xx answer. */
+  permanent: boolean;
+  /** What went wrong. */
+  error: string;
+  /** SMTP reply code, if any. */
+  smtpCode: number | null;
+}
+
+/** A message is owed: the sender delivers it over SMTP with messageId as its Message-ID (a crash after the server accepted it and before NotificationSent re-sends it once, with the same Message-ID). Avro: `streamshop.notifications.NotificationRequested`. */
+export interface NotificationRequested extends EventEnvelope {
+  /** Stable id of the message. */
+  notificationId: string;
+  /** 1 for the first request, +1 per retry. */
+  attempt: number;
+  /** Which message. */
+  kind: NotificationKind;
+  /** Message-ID header, the same for every attempt, so a receiver can drop a copy. */
+  messageId: string;
+  /** Recipients' e-mail addresses. */
+  to: Array<string>;
+  /** Name to greet, if known. */
+  recipientName: string | null;
+  /** Locale for dates and money; null: the shop default. */
+  locale: string | null;
+  /** The order, for order messages. */
+  orderId: string | null;
+  /** The SKU, for low_stock. */
+  sku: string | null;
+  /** Carrier (order_shipped). */
+  carrier: string | null;
+  /** Tracking number (order_shipped). */
+  trackingNumber: string | null;
+  /** Why (payment_failed, order_cancelled, order_refunded). */
+  reason: string | null;
+  /** Amount concerned, if any. */
+  amount: Money | null;
+  /** Stock levels (low_stock). */
+  levels: StockLevels | null;
+  /** Threshold (low_stock). */
+  threshold: number | null;
+  /** The invoice or credit note attached as a PDF. */
+  document: InvoiceDocument | null;
+}
+
+/** The SMTP server accepted the message. Avro: `streamshop.notifications.NotificationSent`. */
+export interface NotificationSent extends EventEnvelope {
+  /** The message. */
+  notificationId: string;
+  /** Which request was delivered. */
+  attempt: number;
+  /** Its Message-ID. */
+  messageId: string;
+  /** The server's answer, if any. */
+  response: string | null;
+}
+
+/** A message was owed but cannot be sent: the order carries no e-mail address (or no admin address is configured for alerts). Avro: `streamshop.notifications.NotificationSkipped`. */
+export interface NotificationSkipped extends EventEnvelope {
+  /** The message. */
+  notificationId: string;
+  /** Which message. */
+  kind: NotificationKind;
+  /** Why it was skipped. */
+  reason: string;
+}
+
+/** The mailbox learnt how to reach the shopper of an order. Avro: `streamshop.notifications.OrderContactNoted`. */
+export interface OrderContactNoted extends EventEnvelope {
+  /** The order. */
+  orderId: string;
+  /** The customer. */
+  customerId: string;
+  /** E-mail, name and locale; null when unknown. */
+  contact: Contact | null;
+}
+
+/** Record that a message could not be delivered (a permanent SMTP answer, or transient ones past the retry budget). Avro: `streamshop.notifications.RecordNotificationFailed`. */
+export interface RecordNotificationFailed extends CommandEnvelope {
+  /** The message. */
+  notificationId: string;
+  /** Which request of it failed. */
+  attempt: number;
+  /** True for a 5xx answer (a retry will fail the same way unless something is fixed). */
+  permanent: boolean;
+  /** What the server or client said. */
+  error: string;
+  /** The SMTP reply code, if any. */
+  smtpCode: number | null;
+}
+
+/** Record that the SMTP server accepted a message (sent by the sender after delivery). Avro: `streamshop.notifications.RecordNotificationSent`. */
+export interface RecordNotificationSent extends CommandEnvelope {
+  /** The message. */
+  notificationId: string;
+  /** Which request of it was delivered (1 for the first, +1 per retry). */
+  attempt: number;
+  /** The Message-ID header it was sent with. */
+  messageId: string;
+  /** The SMTP server's answer, if any. */
+  response: string | null;
+}
+
+/** Owe a message about an order (sent by the notification reactor on an order or invoicing event). A repeat of the same cause is a no-op. Avro: `streamshop.notifications.RequestNotification`. */
+export interface RequestNotification extends CommandEnvelope {
+  /** Stable id of the message: <kind>:<order id>, or <kind>:<document number>; names it in status and retries. */
+  notificationId: string;
+  /** Which message. */
+  kind: NotificationKind;
+  /** The order. */
+  orderId: string;
+  /** Carrier (order_shipped). */
+  carrier: string | null;
+  /** Tracking number (order_shipped). */
+  trackingNumber: string | null;
+  /** Why (payment_failed, order_cancelled, order_refunded). */
+  reason: string | null;
+  /** Amount concerned (order_refunded, order_confirmed). */
+  amount: Money | null;
+  /** The invoice (order_confirmed) or credit note (order_refunded) to attach. */
+  document: InvoiceDocument | null;
+}
+
+/** Request a failed message again (an operator: streamshop notifications retry <id>). Rejected with notification_not_found or notification_not_failed. Avro: `streamshop.notifications.RetryNotification`. */
+export interface RetryNotification extends CommandEnvelope {
+  /** The message. */
+  notificationId: string;
+}
+
 /** Cancel an order that has not shipped. Rejected with order_not_cancellable. Avro: `streamshop.orders.CancelOrder`. */
 export interface CancelOrder extends CommandEnvelope {
   /** Why (snake_case code, e.g. customer_request, stock_unavailable, payment_failed, payment_timeout). */
@@ -499,6 +811,12 @@ export interface OrderConfirmed extends EventEnvelope {
 
 /** The order was delivered. Avro: `streamshop.orders.OrderDelivered`. */
 export interface OrderDelivered extends EventEnvelope {
+}
+
+/** The order's invoice was issued; credit notes for its refunds refer to this number. Avro: `streamshop.orders.OrderInvoiced`. */
+export interface OrderInvoiced extends EventEnvelope {
+  /** Number of the invoice, e.g. INV-2026-000001. */
+  invoiceNumber: string;
 }
 
 /** Stock could not be reserved for one order line; the order will be cancelled. Avro: `streamshop.orders.OrderLineRejected`. */
@@ -567,6 +885,8 @@ export interface OrderPlaced extends EventEnvelope {
   total: Money;
   /** Provider the customer chose. */
   paymentProvider: PaymentProvider;
+  /** How to reach the shopper about this order (e-mail, name, locale), from their session at checkout; null when unknown (then no e-mail is sent). */
+  contact: Contact | null;
 }
 
 /** Money was refunded for the order. Avro: `streamshop.orders.OrderRefunded`. */
@@ -601,6 +921,8 @@ export interface PlaceOrder extends CommandEnvelope {
   currency: string;
   /** Provider the customer chose to pay with. */
   paymentProvider: PaymentProvider;
+  /** How to reach the shopper about this order (e-mail, name, locale), from their session at checkout; null when unknown (then no e-mail is sent). */
+  contact: Contact | null;
 }
 
 /** Record the inventory outcome for one order line (sent by the order saga on StockReserved / StockReservationRejected). Avro: `streamshop.orders.RecordLineReservation`. */
@@ -615,6 +937,12 @@ export interface RecordLineReservation extends CommandEnvelope {
 
 /** Result of reserving stock for a line. Avro: `streamshop.orders.LineReservationOutcome`. */
 export type LineReservationOutcome = 'reserved' | 'rejected';
+
+/** Record the invoice issued for the order (sent by the order saga on InvoiceIssued). A repeat is a no-op. Avro: `streamshop.orders.RecordOrderInvoice`. */
+export interface RecordOrderInvoice extends CommandEnvelope {
+  /** Number of the invoice, e.g. INV-2026-000001. */
+  invoiceNumber: string;
+}
 
 /** Record the payment outcome (sent by the order saga on PaymentCaptured / PaymentFailed). Avro: `streamshop.orders.RecordOrderPayment`. */
 export interface RecordOrderPayment extends CommandEnvelope {
@@ -877,6 +1205,22 @@ export interface RecordTypes {
   'streamshop.inventory.StockReceived': StockReceived;
   'streamshop.inventory.StockReservationRejected': StockReservationRejected;
   'streamshop.inventory.StockReserved': StockReserved;
+  'streamshop.invoicing.CreditNoteIssued': CreditNoteIssued;
+  'streamshop.invoicing.InvoiceIssued': InvoiceIssued;
+  'streamshop.invoicing.IssueCreditNote': IssueCreditNote;
+  'streamshop.invoicing.IssueInvoice': IssueInvoice;
+  'streamshop.notifications.LowStockAlertStateChanged': LowStockAlertStateChanged;
+  'streamshop.notifications.NoteOrderContact': NoteOrderContact;
+  'streamshop.notifications.NoteStockLevel': NoteStockLevel;
+  'streamshop.notifications.NotificationFailed': NotificationFailed;
+  'streamshop.notifications.NotificationRequested': NotificationRequested;
+  'streamshop.notifications.NotificationSent': NotificationSent;
+  'streamshop.notifications.NotificationSkipped': NotificationSkipped;
+  'streamshop.notifications.OrderContactNoted': OrderContactNoted;
+  'streamshop.notifications.RecordNotificationFailed': RecordNotificationFailed;
+  'streamshop.notifications.RecordNotificationSent': RecordNotificationSent;
+  'streamshop.notifications.RequestNotification': RequestNotification;
+  'streamshop.notifications.RetryNotification': RetryNotification;
   'streamshop.orders.CancelOrder': CancelOrder;
   'streamshop.orders.ConfirmOrder': ConfirmOrder;
   'streamshop.orders.DeliverOrder': DeliverOrder;
@@ -884,6 +1228,7 @@ export interface RecordTypes {
   'streamshop.orders.OrderCancelled': OrderCancelled;
   'streamshop.orders.OrderConfirmed': OrderConfirmed;
   'streamshop.orders.OrderDelivered': OrderDelivered;
+  'streamshop.orders.OrderInvoiced': OrderInvoiced;
   'streamshop.orders.OrderLineRejected': OrderLineRejected;
   'streamshop.orders.OrderLineReserved': OrderLineReserved;
   'streamshop.orders.OrderPaid': OrderPaid;
@@ -894,6 +1239,7 @@ export interface RecordTypes {
   'streamshop.orders.OrderShipped': OrderShipped;
   'streamshop.orders.PlaceOrder': PlaceOrder;
   'streamshop.orders.RecordLineReservation': RecordLineReservation;
+  'streamshop.orders.RecordOrderInvoice': RecordOrderInvoice;
   'streamshop.orders.RecordOrderPayment': RecordOrderPayment;
   'streamshop.orders.RefundOrder': RefundOrder;
   'streamshop.orders.RequestOrderPayment': RequestOrderPayment;
@@ -975,6 +1321,7 @@ export const recordNames = {
       'streamshop.orders.ExpireOrderPayment',
       'streamshop.orders.PlaceOrder',
       'streamshop.orders.RecordLineReservation',
+      'streamshop.orders.RecordOrderInvoice',
       'streamshop.orders.RecordOrderPayment',
       'streamshop.orders.RefundOrder',
       'streamshop.orders.RequestOrderPayment',
@@ -984,6 +1331,7 @@ export const recordNames = {
       'streamshop.orders.OrderCancelled',
       'streamshop.orders.OrderConfirmed',
       'streamshop.orders.OrderDelivered',
+      'streamshop.orders.OrderInvoiced',
       'streamshop.orders.OrderLineRejected',
       'streamshop.orders.OrderLineReserved',
       'streamshop.orders.OrderPaid',
@@ -1021,6 +1369,34 @@ export const recordNames = {
       'streamshop.users.UserProfileRecorded',
     ],
   },
+  invoicing: {
+    commands: [
+      'streamshop.invoicing.IssueCreditNote',
+      'streamshop.invoicing.IssueInvoice',
+    ],
+    events: [
+      'streamshop.invoicing.CreditNoteIssued',
+      'streamshop.invoicing.InvoiceIssued',
+    ],
+  },
+  notifications: {
+    commands: [
+      'streamshop.notifications.NoteOrderContact',
+      'streamshop.notifications.NoteStockLevel',
+      'streamshop.notifications.RecordNotificationFailed',
+      'streamshop.notifications.RecordNotificationSent',
+      'streamshop.notifications.RequestNotification',
+      'streamshop.notifications.RetryNotification',
+    ],
+    events: [
+      'streamshop.notifications.LowStockAlertStateChanged',
+      'streamshop.notifications.NotificationFailed',
+      'streamshop.notifications.NotificationRequested',
+      'streamshop.notifications.NotificationSent',
+      'streamshop.notifications.NotificationSkipped',
+      'streamshop.notifications.OrderContactNoted',
+    ],
+  },
   reply: 'streamshop.commerce.CommandReply',
   deadLetter: 'streamshop.commerce.DeadLetter',
   webhookReceived: 'streamshop.commerce.WebhookReceived',
@@ -1046,3 +1422,11 @@ export type UsersCommandName = (typeof recordNames)['users']['commands'][number]
 export type UsersEventName = (typeof recordNames)['users']['events'][number];
 export type UsersCommand = TypedRecord<UsersCommandName>;
 export type UsersEvent = TypedRecord<UsersEventName>;
+export type InvoicingCommandName = (typeof recordNames)['invoicing']['commands'][number];
+export type InvoicingEventName = (typeof recordNames)['invoicing']['events'][number];
+export type InvoicingCommand = TypedRecord<InvoicingCommandName>;
+export type InvoicingEvent = TypedRecord<InvoicingEventName>;
+export type NotificationsCommandName = (typeof recordNames)['notifications']['commands'][number];
+export type NotificationsEventName = (typeof recordNames)['notifications']['events'][number];
+export type NotificationsCommand = TypedRecord<NotificationsCommandName>;
+export type NotificationsEvent = TypedRecord<NotificationsEventName>;

@@ -34,10 +34,11 @@ export const placeOrder = (orderId: string, lines: OrderLine[]) =>
     shippingAddress: ADDRESS,
     currency: 'EUR',
     paymentProvider: 'stripe',
+    contact: null,
   });
 
 export const oneUnitOf = (sku: string): OrderLine[] => [
-  { sku, quantity: 1, unitPrice: { amount: 1000, currency: 'EUR' } },
+  { sku, quantity: 1, unitPrice: { amount: 1000, currency: 'EUR' }, name: null, category: null },
 ];
 
 export const ofType = (records: Observed[], type: RecordName) => records.filter((r) => r.type === type);

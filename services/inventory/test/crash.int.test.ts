@@ -37,8 +37,16 @@ const SCARCE = 'SKU-SCARCE';
 const SCARCE_UNITS = 30;
 /** Every 10th order also wants the scarce SKU: 100 ask, 30 get it, 70 orders are cancelled and release line 0. */
 const linesOf = (i: number): OrderLine[] => [
-  { sku: PLENTIFUL[i % PLENTIFUL.length]!, quantity: 1 + (i % 3), unitPrice: { amount: 1000, currency: 'EUR' } },
-  ...(i % 10 === 0 ? [{ sku: SCARCE, quantity: 1, unitPrice: { amount: 500, currency: 'EUR' } }] : []),
+  {
+    sku: PLENTIFUL[i % PLENTIFUL.length]!,
+    quantity: 1 + (i % 3),
+    unitPrice: { amount: 1000, currency: 'EUR' },
+    name: null,
+    category: null,
+  },
+  ...(i % 10 === 0
+    ? [{ sku: SCARCE, quantity: 1, unitPrice: { amount: 500, currency: 'EUR' }, name: null, category: null }]
+    : []),
 ];
 const RESERVATIONS = ORDERS + ORDERS / 10;
 const KILL_AFTER = 400;

@@ -62,8 +62,8 @@ describe('back office on the four services', () => {
     const paymentId = paymentIdFor(orderId);
     await sender.send(
       placeOrder(orderId, [
-        { sku: 'SKU-R1', quantity: 2, unitPrice: eur(1500) },
-        { sku: 'SKU-R2', quantity: 1, unitPrice: eur(2000) },
+        { sku: 'SKU-R1', quantity: 2, unitPrice: eur(1500), name: null, category: null },
+        { sku: 'SKU-R2', quantity: 1, unitPrice: eur(2000), name: null, category: null },
       ]),
     );
     const intent = await recordedIntent(seen, paymentId);
@@ -137,7 +137,9 @@ describe('back office on the four services', () => {
 
   it('rejections reach the reply with their codes: ship before paid, deliver before shipped, refund over paid', async () => {
     const orderId = `order-${randomUUID()}`;
-    await sender.send(placeOrder(orderId, [{ sku: 'SKU-R2', quantity: 1, unitPrice: eur(2000) }]));
+    await sender.send(
+      placeOrder(orderId, [{ sku: 'SKU-R2', quantity: 1, unitPrice: eur(2000), name: null, category: null }]),
+    );
     await eventually(() => shortTypes(seen.stream('orders.events', orderId)).includes('OrderPaymentRequested'), {
       timeoutMs: 60_000,
       message: 'the order awaits payment',

@@ -64,8 +64,8 @@ describe('checkout through the four services', () => {
     const paymentId = paymentIdFor(orderId);
     await sender.send(
       placeOrder(orderId, [
-        { sku: 'SKU-A', quantity: 2, unitPrice: eur(1500) },
-        { sku: 'SKU-B', quantity: 1, unitPrice: eur(2000) },
+        { sku: 'SKU-A', quantity: 2, unitPrice: eur(1500), name: null, category: null },
+        { sku: 'SKU-B', quantity: 1, unitPrice: eur(2000), name: null, category: null },
       ]),
     );
 
@@ -137,7 +137,9 @@ describe('checkout through the four services', () => {
   it('cancelled after payment: stock released, and the payment refunded at Stripe once, then recorded', async () => {
     const orderId = `order-${randomUUID()}`;
     const paymentId = paymentIdFor(orderId);
-    await sender.send(placeOrder(orderId, [{ sku: 'SKU-C', quantity: 2, unitPrice: eur(1250) }]));
+    await sender.send(
+      placeOrder(orderId, [{ sku: 'SKU-C', quantity: 2, unitPrice: eur(1250), name: null, category: null }]),
+    );
     const intent = await eventually(
       () => {
         const call = stripe.calls.find((c) => c.idempotencyKey === paymentId && c.path === '/v1/payment_intents');
@@ -192,9 +194,13 @@ describe('checkout through the four services', () => {
 
   it('idempotency: the same PlaceOrder twice yields one set of events and the same reply twice', async () => {
     const orderId = `order-${randomUUID()}`;
-    const place = placeOrder(orderId, [{ sku: 'SKU-C', quantity: 1, unitPrice: eur(700) }], {
-      idempotencyKey: `idem-${orderId}`,
-    });
+    const place = placeOrder(
+      orderId,
+      [{ sku: 'SKU-C', quantity: 1, unitPrice: eur(700), name: null, category: null }],
+      {
+        idempotencyKey: `idem-${orderId}`,
+      },
+    );
     await sender.send(place);
     await sender.send(place);
 
@@ -226,7 +232,9 @@ describe('checkout through the four services', () => {
     const orderId = `order-${randomUUID()}`;
     // Same key as the order after it: same partition, so the order is processed after the poison.
     const poison = await sender.sendRaw('orders.commands', orderId, Buffer.from('definitely not avro'));
-    await sender.send(placeOrder(orderId, [{ sku: 'SKU-C', quantity: 1, unitPrice: eur(700) }]));
+    await sender.send(
+      placeOrder(orderId, [{ sku: 'SKU-C', quantity: 1, unitPrice: eur(700), name: null, category: null }]),
+    );
 
     await eventually(() => shortTypes(seen.stream('orders.events', orderId))[0] === 'OrderPlaced', {
       timeoutMs: 60_000,

@@ -52,7 +52,11 @@ afterAll(async () => {
 it('a held reservation past its expiresAt is expired and its units are available again', async () => {
   const orderId = `order-${randomUUID()}`;
   await sender.send(receiveStock('SKU-T', 4));
-  await sender.send(placeOrder(orderId, [{ sku: 'SKU-T', quantity: 3, unitPrice: { amount: 1000, currency: 'EUR' } }]));
+  await sender.send(
+    placeOrder(orderId, [
+      { sku: 'SKU-T', quantity: 3, unitPrice: { amount: 1000, currency: 'EUR' }, name: null, category: null },
+    ]),
+  );
 
   const mine = () => seen.stream('inventory.events', 'SKU-T').filter((e) => e.value.orderId === orderId);
   await eventually(() => shortTypes(mine()).includes('ReservationExpired'), {
@@ -75,7 +79,9 @@ it('a held reservation past its expiresAt is expired and its units are available
 it('a paid order keeps its units past the TTL, while an unpaid one placed after it loses them', async () => {
   const paid = `order-paid-${randomUUID()}`;
   const unpaid = `order-unpaid-${randomUUID()}`;
-  const line = (quantity: number) => [{ sku: 'SKU-P', quantity, unitPrice: { amount: 1000, currency: 'EUR' } }];
+  const line = (quantity: number) => [
+    { sku: 'SKU-P', quantity, unitPrice: { amount: 1000, currency: 'EUR' }, name: null, category: null },
+  ];
   await sender.send(receiveStock('SKU-P', 10));
   await sender.send(placeOrder(paid, line(3)));
   await eventually(() => shortTypes(seen.stream('orders.events', paid)).includes('OrderPaymentRequested'), {
@@ -106,7 +112,9 @@ it('a paid order keeps its units past the TTL, while an unpaid one placed after 
 it('paid after its reservation lapsed and the units were sold: the order is cancelled and refunded', async () => {
   const late = `order-late-${randomUUID()}`;
   const other = `order-other-${randomUUID()}`;
-  const line = (quantity: number) => [{ sku: 'SKU-L', quantity, unitPrice: { amount: 1000, currency: 'EUR' } }];
+  const line = (quantity: number) => [
+    { sku: 'SKU-L', quantity, unitPrice: { amount: 1000, currency: 'EUR' }, name: null, category: null },
+  ];
   const of = (orderId: string) =>
     shortTypes(seen.stream('inventory.events', 'SKU-L').filter((e) => e.value.orderId === orderId));
   await sender.send(receiveStock('SKU-L', 4));

@@ -79,7 +79,14 @@ export const placeOrder = (orderId: string, lines: OrderLine[], envelope: Partia
   command(
     'streamshop.orders.PlaceOrder',
     orderId,
-    { customerId: 'user_1', lines, shippingAddress: ADDRESS, currency: 'EUR', paymentProvider: 'stripe' },
+    {
+      customerId: 'user_1',
+      lines,
+      shippingAddress: ADDRESS,
+      currency: 'EUR',
+      paymentProvider: 'stripe',
+      contact: { email: 'ada@example.com', name: 'Ada Lovelace', locale: 'en-GB' },
+    },
     envelope,
   );
 

@@ -126,6 +126,7 @@ const place = (commerce: InMemoryCommerce, orderId: string, lines = LINES) =>
     shippingAddress: ADDRESS,
     currency: 'EUR',
     paymentProvider: 'stripe',
+    contact: null,
   });
 const levels = (onHand: number, reserved: number) => ({ onHand, reserved, available: onHand - reserved });
 const levelsOf = (commerce: InMemoryCommerce, sku: string) => commerce.stream('inventory', sku).at(-1)?.value.levels;
@@ -212,7 +213,9 @@ describe('checkout, folded in memory', () => {
     const commerce = new InMemoryCommerce(new Set(['inventory']));
     receive(commerce, 'SKU-X', 50);
     const orderIds = Array.from({ length: 60 }, (_, i) => `order-${i}`);
-    const oneUnit = [{ sku: 'SKU-X', quantity: 1, unitPrice: { amount: 1000, currency: 'EUR' } }];
+    const oneUnit = [
+      { sku: 'SKU-X', quantity: 1, unitPrice: { amount: 1000, currency: 'EUR' }, name: null, category: null },
+    ];
     for (const orderId of orderIds) place(commerce, orderId, oneUnit);
     commerce.run();
 

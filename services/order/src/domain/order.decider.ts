@@ -77,6 +77,8 @@ export interface Order {
   refundedUnits: readonly number[];
   /** Set when shipped: a refund may restock only units that left stock, and a full refund before it releases them. */
   shipment: { carrier: string | null; trackingNumber: string | null } | null;
+  /** Number of the invoice issued for the order (OrderInvoiced); credit notes for its refunds refer to it. */
+  invoiceNumber: string | null;
 }
 
 export type OrderState = { status: 'none' } | Order;
@@ -131,7 +133,15 @@ function placeOrder(
   return [
     {
       type: 'streamshop.orders.OrderPlaced',
-      value: { customerId, lines, shippingAddress, currency, total: { amount: total, currency }, paymentProvider },
+      value: {
+        customerId,
+        lines,
+        shippingAddress,
+        currency,
+        total: { amount: total, currency },
+        paymentProvider,
+        contact: command.contact ?? null,
+      },
     },
   ];
 }
@@ -262,6 +272,16 @@ function recordOrderPayment(
   return reject('invalid_transition', `order ${orderId} is ${order.status}; a capture is not expected`);
 }
 
+/** The saga records the number the invoicing ledger gave the order; a redelivery is a no-op, another number a bug. */
+function recordInvoice(command: Command<'streamshop.orders.RecordOrderInvoice'>, order: Order) {
+  const { invoiceNumber, aggregateId } = command;
+  if (order.invoiceNumber === invoiceNumber) return [];
+  if (order.invoiceNumber !== null) {
+    return reject('order_already_invoiced', `order ${aggregateId} was invoiced as ${order.invoiceNumber}`);
+  }
+  return [{ type: 'streamshop.orders.OrderInvoiced' as const, value: { invoiceNumber } }];
+}
+
 function decideOn(command: OrdersCommand, order: Order, config: OrderDeciderConfig): OrderEventDraft[] | Rejection {
   const orderId = command.value.aggregateId;
   const { status } = order;
@@ -312,6 +332,8 @@ function decideOn(command: OrdersCommand, order: Order, config: OrderDeciderConf
     }
     case 'streamshop.orders.RefundOrder':
       return refundOrder(command.value, order);
+    case 'streamshop.orders.RecordOrderInvoice':
+      return recordInvoice(command.value, order);
   }
 }
 
@@ -358,6 +380,8 @@ function evolveOrder(order: Order, event: OrderEventDraft): Order {
       const status = order.status !== 'cancelled' && refunded >= order.paid ? 'refunded' : order.status;
       return { ...order, refunded, refundedUnits, status };
     }
+    case 'streamshop.orders.OrderInvoiced':
+      return { ...order, invoiceNumber: event.value.invoiceNumber };
   }
 }
 
@@ -378,6 +402,7 @@ function evolve(state: OrderState, event: OrderEventDraft): OrderState {
       refunded: 0,
       refundedUnits: lines.map(() => 0),
       shipment: null,
+      invoiceNumber: null,
     };
   }
   return state.status === 'none' ? state : evolveOrder(state, event);

@@ -25,9 +25,10 @@ export const ORDER_DECIDER_CONFIG = { paymentTimeoutMs: PAYMENT_TIMEOUT_MS, maxU
 export const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
 export const LINES: OrderLine[] = [
-  { sku: 'SKU-A', quantity: 2, unitPrice: eur(1500) },
-  { sku: 'SKU-B', quantity: 1, unitPrice: eur(2000) },
+  { sku: 'SKU-A', quantity: 2, unitPrice: eur(1500), name: 'Lamp', category: 'home' },
+  { sku: 'SKU-B', quantity: 1, unitPrice: eur(2000), name: 'Book', category: 'books' },
 ];
+export const CONTACT = { email: 'ada@example.com', name: 'Ada Lovelace', locale: 'en-GB' };
 export const ADDRESS = {
   name: 'Ada Lovelace',
   line1: '12 rue des Lilas',
@@ -65,6 +66,7 @@ export const placeOrder = (lines: OrderLine[] = LINES) =>
     shippingAddress: ADDRESS,
     currency: 'EUR',
     paymentProvider: 'stripe',
+    contact: CONTACT,
   });
 
 export const drafts = {
@@ -77,6 +79,7 @@ export const drafts = {
       currency: 'EUR',
       total: eur(5000),
       paymentProvider: 'stripe',
+      contact: CONTACT,
     },
   },
   lineReserved: (line: 0 | 1): OrderEventDraft => ({

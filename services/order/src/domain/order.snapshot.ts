@@ -14,6 +14,11 @@ export const orderStateCodec = {
     if (state.status === 'none') return state;
     const shipment =
       state.shipment ?? (SHIPPED_BEFORE.has(state.status) ? { carrier: null, trackingNumber: null } : null);
-    return { ...state, refundedUnits: state.refundedUnits ?? state.lines.map(() => 0), shipment };
+    return {
+      ...state,
+      refundedUnits: state.refundedUnits ?? state.lines.map(() => 0),
+      shipment,
+      invoiceNumber: state.invoiceNumber ?? null,
+    };
   },
 };
