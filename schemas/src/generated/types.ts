@@ -559,6 +559,8 @@ export interface StockReserved extends EventEnvelope {
 export interface CreditNoteIssued extends EventEnvelope {
   /** The credit note as issued. */
   document: InvoiceDocument;
+  /** Id of the refund it credits (the IssueCreditNote's refundId), so the ledger issues no second credit note for a repeated command. Optional only so the field could be added to the registered schema; always set by the invoicing service. */
+  refundId: string | null;
 }
 
 /** An invoice was issued with the next number of its year. Avro: `streamshop.invoicing.InvoiceIssued`. */
