@@ -1,0 +1,1 @@
+export { type InvoicePdfOptions, invoicePdfFileName, renderInvoicePdf } from './invoice-pdf.ts';
