@@ -28,7 +28,8 @@ type AnyDecider = Decider<any, any, any>;
 
 const EVENT_ID_NAMESPACE = '0e5a4c1b-7d2f-4a8e-b3c6-9f1d2e4a6b80';
 const orderDecider = createOrderDecider(ORDER_DECIDER_CONFIG);
-const deciders: Record<SagaContext, AnyDecider> = {
+// Invoicing's ledger is services/invoicing's: the toy keeps what the saga sends it (`outbox`) instead of deciding it.
+const deciders: Partial<Record<SagaContext, AnyDecider>> = {
   orders: orderDecider,
   inventory: stockItemDecider,
   payments: paymentDecider,
@@ -38,6 +39,8 @@ const deciders: Record<SagaContext, AnyDecider> = {
 class InMemoryCommerce {
   readonly streams = new Map<string, StampedEvent[]>();
   readonly rejections: { command: SagaCommand; rejection: Rejection }[] = [];
+  /** Commands to contexts the toy does not run. */
+  readonly outbox: SagaCommand[] = [];
   private readonly queue: SagaCommand[] = [];
   private issued = 0;
   now = T0;
@@ -51,7 +54,7 @@ class InMemoryCommerce {
   }
 
   state<S>(context: SagaContext, aggregateId: string): S {
-    return fold(deciders[context], this.stream(context, aggregateId)) as S;
+    return fold(deciders[context]!, this.stream(context, aggregateId)) as S;
   }
 
   /** A command from outside (a shopper, an admin, a webhook), issued now. */
@@ -87,6 +90,10 @@ class InMemoryCommerce {
     const { context } = command;
     const { aggregateId, commandId, issuedAt, correlationId } = command.value;
     const decider = deciders[context];
+    if (decider === undefined) {
+      this.outbox.push(command);
+      return;
+    }
     const stream = this.stream(context, aggregateId);
     const decision = decider.decide(command, fold(decider, stream));
     if (isRejection(decision)) {
@@ -172,6 +179,9 @@ describe('checkout, folded in memory', () => {
     expect(typesAndVersions(commerce.stream('orders', 'order-1')).at(-1)).toEqual(['OrderShipped', 7]);
     expect(levelsOf(commerce, 'SKU-A')).toEqual(levels(8, 0));
     expect(levelsOf(commerce, 'SKU-B')).toEqual(levels(4, 0));
+    expect(commerce.outbox.map((c) => [c.type, c.value.aggregateId])).toEqual([
+      ['streamshop.invoicing.IssueInvoice', `invoices-${new Date(T0 + 60_000).getUTCFullYear()}`],
+    ]);
     expect(commerce.rejections).toEqual([]);
   });
 

@@ -1,5 +1,12 @@
 /** The orders' pure domain: the Order decider, the ids it derives, and the order saga's policies. */
 export {
+  creditNoteFor,
+  type IssueCreditNotePayload,
+  type IssueInvoicePayload,
+  invoiceFor,
+  invoiceSeriesFor,
+} from './order.billing.ts';
+export {
   createOrderDecider,
   type LineReservation,
   ORDER_REASONS,

@@ -4,6 +4,8 @@ import type { RefundedLine } from '@streamshop/schemas/types';
 import { describe, expect, it } from 'vitest';
 import { createOrderDecider, type OrderEventDraft } from './order.decider.ts';
 import {
+  ADDRESS,
+  CONTACT,
   drafts,
   eur,
   history,
@@ -480,5 +482,60 @@ describe('RefundOrder', () => {
     order()
       .when(refund(eur(100)))
       .thenRejects('order_not_found');
+  });
+});
+
+describe('RecordOrderInvoice', () => {
+  const recordInvoice = (invoiceNumber: string) =>
+    orderCommand('streamshop.orders.RecordOrderInvoice', { invoiceNumber });
+  const invoiced = (invoiceNumber: string): OrderEventDraft => ({
+    type: 'streamshop.orders.OrderInvoiced',
+    value: { invoiceNumber },
+  });
+
+  it('records the number the invoicing ledger gave the order, which its credit notes then refer to', () => {
+    order(history.confirmed)
+      .when(recordInvoice('INV-2026-000001'))
+      .then([invoiced('INV-2026-000001')]);
+    expect(fold(decider, [...history.confirmed, invoiced('INV-2026-000001')])).toMatchObject({
+      invoiceNumber: 'INV-2026-000001',
+      status: 'confirmed',
+    });
+  });
+
+  it('is a no-op when the same number is recorded again (a redelivered InvoiceIssued)', () => {
+    order([...history.confirmed, invoiced('INV-2026-000001')])
+      .when(recordInvoice('INV-2026-000001'))
+      .then([]);
+  });
+
+  it('rejects another number for an invoiced order', () => {
+    order([...history.confirmed, invoiced('INV-2026-000001')])
+      .when(recordInvoice('INV-2026-000002'))
+      .thenRejects('order_already_invoiced', /INV-2026-000001/);
+  });
+
+  it('rejects an unknown order', () => {
+    order().when(recordInvoice('INV-2026-000001')).thenRejects('order_not_found');
+  });
+});
+
+describe('what the order keeps for its invoice and credit notes', () => {
+  it('keeps the contact and shipping address from placement, the capture’s reference from payment', () => {
+    expect(fold(decider, history.placed)).toMatchObject({
+      contact: CONTACT,
+      shippingAddress: ADDRESS,
+      paymentReference: null,
+      sale: false,
+    });
+    expect(fold(decider, history.confirmed)).toMatchObject({ paymentReference: 'pi_1', sale: true });
+  });
+
+  it('a capture after cancellation is no sale (it is refunded with the cancellation, never invoiced)', () => {
+    const capturedLate = [...cancelledAwaitingPayment, paid, refunded(5000, 'order_cancelled')];
+    expect(fold(decider, capturedLate)).toMatchObject({ status: 'cancelled', sale: false });
+    // A sale cancelled later stays a sale: its refund gets a credit note.
+    const cancelledSale = [...history.confirmed, cancelled('customer_request', 'customer'), refunded(5000)];
+    expect(fold(decider, cancelledSale)).toMatchObject({ status: 'cancelled', sale: true });
   });
 });

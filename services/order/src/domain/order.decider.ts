@@ -21,7 +21,9 @@
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
 import type {
+  Address,
   CancelledBy,
+  Contact,
   EventDraft,
   Money,
   OrderLine,
@@ -79,6 +81,21 @@ export interface Order {
   shipment: { carrier: string | null; trackingNumber: string | null } | null;
   /** Number of the invoice issued for the order (OrderInvoiced); credit notes for its refunds refer to it. */
   invoiceNumber: string | null;
+  /**
+   * What the saga bills from (IssueInvoice, IssueCreditNote), kept from OrderPlaced and OrderPaid so that invoices
+   * come from the order's own stream. `shippingAddress` is null only for an order restored from a snapshot taken
+   * before the state kept it (order.snapshot.ts); `contact` is null too when the shopper's session had no e-mail.
+   */
+  contact: Contact | null;
+  shippingAddress: Address | null;
+  /** The provider's reference of the capture (OrderPaid), printed on invoices and credit notes. */
+  paymentReference: string | null;
+  /**
+   * Paid while the order was live: a sale, which is invoiced, and whose refunds get credit notes. A capture that
+   * arrives after cancellation is refunded in the same decision and is no sale (the sales model does not count it
+   * either), so it gets neither an invoice nor a credit note.
+   */
+  sale: boolean;
 }
 
 export type OrderState = { status: 'none' } | Order;
@@ -358,8 +375,14 @@ function evolveOrder(order: Order, event: OrderEventDraft): Order {
         paymentDeadline: event.value.deadline,
       };
     case 'streamshop.orders.OrderPaid': {
-      const status = order.status === 'cancelled' ? 'cancelled' : 'paid';
-      return { ...order, status, paid: order.paid + event.value.amount.amount };
+      const sale = order.status !== 'cancelled';
+      return {
+        ...order,
+        status: sale ? 'paid' : 'cancelled',
+        paid: order.paid + event.value.amount.amount,
+        paymentReference: event.value.providerReference,
+        sale,
+      };
     }
     case 'streamshop.orders.OrderPaymentFailed':
       return order; // the OrderCancelled decided with it moves the status
@@ -387,7 +410,7 @@ function evolveOrder(order: Order, event: OrderEventDraft): Order {
 
 function evolve(state: OrderState, event: OrderEventDraft): OrderState {
   if (event.type === 'streamshop.orders.OrderPlaced') {
-    const { customerId, lines, currency, total, paymentProvider } = event.value;
+    const { customerId, lines, currency, total, paymentProvider, shippingAddress } = event.value;
     return {
       status: 'placed',
       customerId,
@@ -403,6 +426,10 @@ function evolve(state: OrderState, event: OrderEventDraft): OrderState {
       refundedUnits: lines.map(() => 0),
       shipment: null,
       invoiceNumber: null,
+      contact: event.value.contact ?? null,
+      shippingAddress,
+      paymentReference: null,
+      sale: false,
     };
   }
   return state.status === 'none' ? state : evolveOrder(state, event);

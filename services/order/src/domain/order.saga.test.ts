@@ -1,12 +1,23 @@
 import { fold } from '@streamshop/decider';
-import type { EventEnvelope, InventoryEvent, OrdersEvent, PaymentsEvent } from '@streamshop/schemas/types';
+import type {
+  EventEnvelope,
+  InventoryEvent,
+  InvoiceDocument,
+  InvoicingEvent,
+  OrdersEvent,
+  PaymentsEvent,
+} from '@streamshop/schemas/types';
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { createOrderDecider, type OrderEventDraft } from './order.decider.ts';
+import { invoiceSeriesFor } from './order.billing.ts';
+import { createOrderDecider, type Order, type OrderEventDraft } from './order.decider.ts';
 import {
+  ADDRESS,
+  CONTACT,
   drafts,
   eur,
   history,
+  LINES,
   ORDER,
   ORDER_DECIDER_CONFIG,
   PAYMENT,
@@ -15,6 +26,7 @@ import {
 } from './order.fixtures.ts';
 import { sagaCommandId } from './order.ids.ts';
 import { react, type SagaCommand, translate } from './order.saga.ts';
+import { orderStateCodec } from './order.snapshot.ts';
 
 const decider = createOrderDecider(ORDER_DECIDER_CONFIG);
 const config = { reservationTtlMs: RESERVATION_TTL_MS };
@@ -68,6 +80,42 @@ const refundPayment = (amount: number, reason: string | null) => ({
   type: 'streamshop.payments.RefundPayment',
   to: PAYMENT,
   amount: eur(amount),
+  reason,
+});
+/** AT is in November 2023 (UTC): the documents go to that year's series. */
+const SERIES = 'invoices-2023';
+const BUYER = { name: CONTACT.name, email: CONTACT.email, address: ADDRESS, vatId: null };
+const issueInvoice = {
+  context: 'invoicing',
+  type: 'streamshop.invoicing.IssueInvoice',
+  to: SERIES,
+  orderId: ORDER,
+  buyer: BUYER,
+  shippingAddress: ADDRESS,
+  lines: LINES,
+  currency: 'EUR',
+  paymentProvider: 'stripe',
+  paymentReference: 'pi_1',
+};
+/** The credit note of the order's refund at `version` (its event id is the refund id). */
+const creditNote = (
+  version: number,
+  amount: number,
+  reason: string | null,
+  lines: { line: 0 | 1; quantity: number }[] = [],
+  invoiceNumber: string | null = null,
+) => ({
+  context: 'invoicing',
+  type: 'streamshop.invoicing.IssueCreditNote',
+  to: SERIES,
+  orderId: ORDER,
+  refundId: `${ORDER}-event-${version}`,
+  invoiceNumber,
+  buyer: BUYER,
+  lines: lines.map(({ line, quantity }) => ({ ...LINES[line], quantity })),
+  amount: eur(amount),
+  paymentProvider: 'stripe',
+  paymentReference: 'pi_1',
   reason,
 });
 
@@ -133,10 +181,10 @@ describe('react: the order’s new events → commands to other contexts', () =>
       .then([release(0), release(1)]);
   });
 
-  it('OrderCancelled of a paid order → releases and RefundPayment of what is left', () => {
+  it('OrderCancelled of a paid order → releases, RefundPayment of what is left and its credit note', () => {
     givenOrder(history.confirmed)
       .when([drafts.cancelled('customer_request', 'customer'), drafts.refunded(5000, 'order_cancelled')])
-      .then([release(0), release(1), refundPayment(5000, 'order_cancelled')]);
+      .then([release(0), release(1), refundPayment(5000, 'order_cancelled'), creditNote(8, 5000, 'order_cancelled')]);
   });
 
   it('a paid line lost (OrderLineRejected + OrderCancelled + OrderRefunded) → releases the other lines and refunds', () => {
@@ -146,7 +194,7 @@ describe('react: the order’s new events → commands to other contexts', () =>
     };
     givenOrder(history.confirmed)
       .when([lost as OrderEventDraft, drafts.cancelled('out_of_stock'), drafts.refunded(5000, 'order_cancelled')])
-      .then([release(0), refundPayment(5000, 'order_cancelled')]);
+      .then([release(0), refundPayment(5000, 'order_cancelled'), creditNote(9, 5000, 'order_cancelled')]);
   });
 
   it('OrderLineReserved after the order was cancelled → ReleaseReservation of that line', () => {
@@ -155,25 +203,68 @@ describe('react: the order’s new events → commands to other contexts', () =>
       .then([release(0)]);
   });
 
-  it('a capture after cancellation → RefundPayment only (the lines were released at cancellation)', () => {
+  it('a capture after cancellation → RefundPayment only: lines released at cancellation, no sale to invoice', () => {
     givenOrder([...history.awaitingPayment, drafts.cancelled('payment_timeout')])
       .when([drafts.paid, drafts.refunded(5000, 'order_cancelled')])
       .then([refundPayment(5000, 'order_cancelled')]);
   });
 
-  it('OrderPaid + OrderConfirmed → ConfirmReservation per line, so the paid stock never lapses at the TTL', () => {
+  it('OrderPaid + OrderConfirmed → ConfirmReservation per line (the paid stock never lapses), then IssueInvoice', () => {
     givenOrder(history.awaitingPayment)
       .when([drafts.paid, drafts.confirmed])
       .then([
         { context: 'inventory', type: 'streamshop.inventory.ConfirmReservation', to: 'SKU-A', orderId: ORDER, line: 0 },
         { context: 'inventory', type: 'streamshop.inventory.ConfirmReservation', to: 'SKU-B', orderId: ORDER, line: 1 },
+        issueInvoice,
       ]);
   });
 
-  it('OrderRefunded → RefundPayment', () => {
+  it('IssueInvoice bills the name on the parcel, without e-mail, when the shopper left no contact', () => {
+    const noContact = { ...drafts.placed, value: { ...drafts.placed.value, contact: null } } as OrderEventDraft;
+    const [, , issue] = givenOrder([noContact, ...history.awaitingPayment.slice(1)]).when([
+      drafts.paid,
+      drafts.confirmed,
+    ]).sent;
+    expect(summary(issue!)).toEqual({ ...issueInvoice, buyer: { ...BUYER, email: null } });
+  });
+
+  it('an order restored from a snapshot older than the address in the state → no invoice rather than a made-up one', () => {
+    const { contact, shippingAddress, paymentReference, sale, ...before } = fold(decider, [
+      ...history.awaitingPayment,
+      drafts.paid,
+      drafts.confirmed,
+    ]) as Order;
+    const restored = orderStateCodec.fromJSON(JSON.parse(JSON.stringify(before)));
+    const sent = react([stamp(drafts.paid, 5) as OrdersEvent], restored, config);
+    expect(sent.map((c) => c.type)).toEqual([
+      'streamshop.inventory.ConfirmReservation',
+      'streamshop.inventory.ConfirmReservation',
+    ]);
+  });
+
+  it('documents go to the series of the UTC year of the event that caused them', () => {
+    const newYear = Date.UTC(2027, 0, 1);
+    expect(invoiceSeriesFor(newYear - 1)).toBe('invoices-2026');
+    expect(invoiceSeriesFor(newYear)).toBe('invoices-2027');
+  });
+
+  it('OrderRefunded → RefundPayment and IssueCreditNote (the refund event is the refund id)', () => {
     givenOrder([...history.confirmed, drafts.shipped, drafts.delivered])
       .when([drafts.refunded(1200, 'damaged')])
-      .then([refundPayment(1200, 'damaged')]);
+      .then([refundPayment(1200, 'damaged'), creditNote(9, 1200, 'damaged')]);
+  });
+
+  it('a credit note refers to the order’s invoice once its number is recorded', () => {
+    const invoiced: OrderEventDraft = {
+      type: 'streamshop.orders.OrderInvoiced',
+      value: { invoiceNumber: 'INV-2023-000042' },
+    };
+    givenOrder([...history.confirmed, invoiced])
+      .when([drafts.refunded(1500, 'damaged', [{ line: 0, quantity: 1 }])])
+      .then([
+        refundPayment(1500, 'damaged'),
+        creditNote(8, 1500, 'damaged', [{ line: 0, quantity: 1 }], 'INV-2023-000042'),
+      ]);
   });
 
   it('OrderRefunded with restock → RefundPayment, and ReceiveStock of the refunded units referencing the refund', () => {
@@ -200,28 +291,35 @@ describe('react: the order’s new events → commands to other contexts', () =>
           quantity: 1,
           reference: `refund:${ORDER}:9`,
         },
+        // The credit note bills the refunded units at the price they were sold for.
+        creditNote(9, 3500, 'damaged', lines as { line: 0 | 1; quantity: number }[]),
       ]);
   });
 
-  it('OrderRefunded naming lines without restock → RefundPayment only', () => {
+  it('OrderRefunded naming lines without restock → RefundPayment and the credit note, no restock', () => {
     givenOrder([...history.confirmed, drafts.shipped])
       .when([drafts.refunded(1500, 'damaged', [{ line: 0, quantity: 1 }], false)])
-      .then([refundPayment(1500, 'damaged')]);
+      .then([refundPayment(1500, 'damaged'), creditNote(8, 1500, 'damaged', [{ line: 0, quantity: 1 }])]);
   });
 
   it('OrderRefunded of all that was paid before shipment → RefundPayment and the reservations released', () => {
     const releasedByRefund = (line: 0 | 1) => ({ ...release(line), reason: 'order_refunded' });
     givenOrder(history.confirmed)
       .when([drafts.refunded(5000, 'goodwill')])
-      .then([refundPayment(5000, 'goodwill'), releasedByRefund(0), releasedByRefund(1)]);
+      .then([
+        refundPayment(5000, 'goodwill'),
+        releasedByRefund(0),
+        releasedByRefund(1),
+        creditNote(7, 5000, 'goodwill'),
+      ]);
     // A partial refund leaves the order to ship: its reservations stay.
     givenOrder(history.confirmed)
       .when([drafts.refunded(1000, 'goodwill')])
-      .then([refundPayment(1000, 'goodwill')]);
+      .then([refundPayment(1000, 'goodwill'), creditNote(7, 1000, 'goodwill')]);
     // Fully refunded after shipping: the units left with the parcel, nothing is held.
     givenOrder([...history.confirmed, drafts.shipped])
       .when([drafts.refunded(5000, 'lost')])
-      .then([refundPayment(5000, 'lost')]);
+      .then([refundPayment(5000, 'lost'), creditNote(8, 5000, 'lost')]);
   });
 
   it('carries the acting admin from the event to every command it causes; the system’s events carry null', () => {
@@ -233,6 +331,7 @@ describe('react: the order’s new events → commands to other contexts', () =>
     expect(sent.map((c) => [c.type, c.value.actorId])).toEqual([
       ['streamshop.payments.RefundPayment', 'user_admin'],
       ['streamshop.inventory.ReceiveStock', 'user_admin'],
+      ['streamshop.invoicing.IssueCreditNote', 'user_admin'],
     ]);
     const bySystem = givenOrder(history.confirmed).when([drafts.shipped]).sent;
     expect(bySystem.map((c) => c.value.actorId)).toEqual([null, null]);
@@ -264,12 +363,13 @@ describe('react: the order’s new events → commands to other contexts', () =>
       [sagaCommandId(cancelledId, 0), cancelledId],
       [sagaCommandId(cancelledId, 1), cancelledId],
       [sagaCommandId(refundedId, 0), refundedId],
+      [sagaCommandId(refundedId, 1), refundedId],
     ]);
     for (const command of sent) {
       expect(command.value).toMatchObject({ issuedAt: AT, correlationId: 'corr-1', idempotencyKey: null });
       expect(command.value.commandId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
-    expect(new Set(sent.map((c) => c.value.commandId)).size).toBe(3);
+    expect(new Set(sent.map((c) => c.value.commandId)).size).toBe(4);
   });
 
   it('is deterministic: the same events give byte-identical commands', () => {
@@ -284,7 +384,28 @@ describe('translate: inventory and payment events → order commands', () => {
   const inventory = (draft: { type: InventoryEvent['type']; value: object }) =>
     stamp(draft, 4, 'SKU-A') as InventoryEvent;
   const payments = (draft: { type: PaymentsEvent['type']; value: object }) => stamp(draft, 3, PAYMENT) as PaymentsEvent;
-  const translated = (event: InventoryEvent | PaymentsEvent) => translate(event).map(summary);
+  const translated = (event: InventoryEvent | PaymentsEvent | InvoicingEvent) => translate(event).map(summary);
+  /** An issued document of the order (only its number and order matter to the saga). */
+  const invoiceDocument = (kind: InvoiceDocument['kind'], number: string): InvoiceDocument => ({
+    kind,
+    number,
+    year: 2023,
+    sequence: Number(number.slice(-6)),
+    issuedAt: AT,
+    orderId: ORDER,
+    refersTo: null,
+    seller: { name: 'Streamshop SAS', email: null, address: null, vatId: 'FR00123456789' },
+    buyer: BUYER,
+    shippingAddress: ADDRESS,
+    currency: 'EUR',
+    lines: [],
+    net: eur(0),
+    vat: eur(0),
+    gross: eur(0),
+    paymentProvider: 'stripe',
+    paymentReference: 'pi_1',
+    reason: null,
+  });
 
   it('StockReserved → RecordLineReservation(reserved) on the order', () => {
     const event = inventory({
@@ -390,6 +511,38 @@ describe('translate: inventory and payment events → order commands', () => {
       correlationId: 'corr-1',
       causationId: `${PAYMENT}-event-3`,
     });
+  });
+
+  it('InvoiceIssued → RecordOrderInvoice with the number, on the order the invoice bills', () => {
+    const issued = stamp(
+      {
+        type: 'streamshop.invoicing.InvoiceIssued',
+        value: { document: invoiceDocument('invoice', 'INV-2023-000007') },
+      },
+      7,
+      SERIES,
+    ) as InvoicingEvent;
+    expect(translated(issued)).toEqual([
+      {
+        context: 'orders',
+        type: 'streamshop.orders.RecordOrderInvoice',
+        to: ORDER,
+        invoiceNumber: 'INV-2023-000007',
+      },
+    ]);
+    expect(translate(issued)[0]?.value).toMatchObject({ causationId: `${SERIES}-event-7`, issuedAt: AT });
+  });
+
+  it('CreditNoteIssued → nothing: the order keeps its refunds, the ledger its credit notes', () => {
+    const issued = stamp(
+      {
+        type: 'streamshop.invoicing.CreditNoteIssued',
+        value: { document: invoiceDocument('credit_note', 'CN-2023-000001') },
+      },
+      8,
+      SERIES,
+    ) as InvoicingEvent;
+    expect(translate(issued)).toEqual([]);
   });
 
   it('ignores events the order does not need: refunds it decided itself, other bookkeeping', () => {

@@ -2,9 +2,11 @@
  * The order saga (process manager), pure. The order service's runtime calls these inside the Kafka transaction
  * that consumed the cause, and produces what they return in that same transaction:
  *
- * - `translate(event)`: an inventory or payment event about an order → the command that records it on the order.
- * - `react(newOrderEvents, orderStateAfter, config)`: the order's own new events → commands to inventory and
- *   payments (reserve, confirm once paid, release, commit stock; request and refund payment).
+ * - `translate(event)`: an inventory, payment or invoicing event about an order → the command that records it on the
+ *   order (an issued invoice's number: RecordOrderInvoice).
+ * - `react(newOrderEvents, orderStateAfter, config)`: the order's own new events → commands to inventory,
+ *   payments and invoicing (reserve, confirm once paid, release, commit stock; request and refund payment; issue
+ *   the invoice of a sale once paid and a credit note per refund, see order.billing.ts).
  *
  * Every command is derived, never drawn: commandId is UUID v5 of the causing event's id and the command's index
  * among that event's commands, causationId is the event id, correlationId is copied and issuedAt is the event's
@@ -19,6 +21,9 @@ import type {
   InventoryCommand,
   InventoryCommandName,
   InventoryEvent,
+  InvoicingCommand,
+  InvoicingCommandName,
+  InvoicingEvent,
   OrdersCommand,
   OrdersCommandName,
   OrdersEvent,
@@ -27,6 +32,7 @@ import type {
   PaymentsEvent,
   RecordTypes,
 } from '@streamshop/schemas/types';
+import { creditNoteFor, invoiceFor, invoiceSeriesFor } from './order.billing.ts';
 import type { OrderState } from './order.decider.ts';
 import { sagaCommandId } from './order.ids.ts';
 
@@ -35,17 +41,18 @@ export interface OrderSagaConfig {
   reservationTtlMs: number;
 }
 
-export type SagaContext = 'inventory' | 'payments' | 'orders';
+export type SagaContext = 'inventory' | 'payments' | 'orders' | 'invoicing';
 
 /** A command the saga sends, with the context whose `.commands` topic it goes to (keyed by its aggregateId). */
 export type SagaCommand =
   | ({ context: 'inventory' } & InventoryCommand)
   | ({ context: 'payments' } & PaymentsCommand)
-  | ({ context: 'orders' } & OrdersCommand);
+  | ({ context: 'orders' } & OrdersCommand)
+  | ({ context: 'invoicing' } & InvoicingCommand);
 
 export type OrderCommandFromSaga = Extract<SagaCommand, { context: 'orders' }>;
 
-type SagaCommandName = InventoryCommandName | PaymentsCommandName | OrdersCommandName;
+type SagaCommandName = InventoryCommandName | PaymentsCommandName | OrdersCommandName | InvoicingCommandName;
 
 /** Why the saga releases reservations (ReleaseReservation.reason). */
 export const RELEASE_REASON = 'order_cancelled';
@@ -80,8 +87,8 @@ function commandsCausedBy(cause: EventEnvelope) {
   };
 }
 
-/** Inventory and payment outcomes for an order → the command that records them on the order. */
-export function translate(event: InventoryEvent | PaymentsEvent): OrderCommandFromSaga[] {
+/** Inventory, payment and invoicing outcomes for an order → the command that records them on the order. */
+export function translate(event: InventoryEvent | PaymentsEvent | InvoicingEvent): OrderCommandFromSaga[] {
   const { commands, send } = commandsCausedBy(event.value);
   switch (event.type) {
     case 'streamshop.inventory.StockReserved': {
@@ -116,11 +123,18 @@ export function translate(event: InventoryEvent | PaymentsEvent): OrderCommandFr
       });
       break;
     }
+    case 'streamshop.invoicing.InvoiceIssued': {
+      // The order remembers its invoice's number, so that the credit notes of its later refunds refer to it.
+      const { orderId, number } = event.value.document;
+      send('streamshop.orders.RecordOrderInvoice', orderId, { invoiceNumber: number });
+      break;
+    }
     // A mismatched capture (another reference, amount or currency) never pays the order: the payments context
     // refunds it itself, and the order keeps waiting for its real payment (or its deadline).
     case 'streamshop.payments.PaymentMismatchDetected':
       break;
-    // PaymentRefunded needs nothing: the order decided the refund (OrderRefunded) before asking for it.
+    // PaymentRefunded needs nothing: the order decided the refund (OrderRefunded) before asking for it; nor does
+    // CreditNoteIssued: the order keeps its refunds, and the invoicing ledger its credit notes.
     // Released, expired and committed reservations, authorizations and refund requests are the other
     // contexts' own bookkeeping; the order already knows what they follow from.
     default:
@@ -160,7 +174,7 @@ export function react(
         send('streamshop.payments.RequestPayment', paymentId, { orderId, provider, amount });
         break;
       }
-      case 'streamshop.orders.OrderPaid':
+      case 'streamshop.orders.OrderPaid': {
         // Paid: its stock must not lapse at the reservation TTL while the order waits to ship. (A capture after
         // cancellation is refunded instead; its lines were released at cancellation.)
         if (order.status !== 'cancelled') {
@@ -170,7 +184,11 @@ export function react(
             }
           }
         }
+        // Last, so that the commands above keep the ids they had before orders were invoiced.
+        const invoice = invoiceFor(order, event.value);
+        if (invoice) send('streamshop.invoicing.IssueInvoice', invoiceSeriesFor(event.value.occurredAt), invoice);
         break;
+      }
       case 'streamshop.orders.OrderCancelled':
         for (const [line, { sku }] of order.lines.entries()) {
           if (order.reservations[line] === 'reserved') release(line, sku);
@@ -194,6 +212,11 @@ export function react(
               send('streamshop.inventory.ReleaseReservation', sku, { orderId, line, reason: REFUND_RELEASE_REASON });
             }
           }
+        }
+        // Last, for the same reason as the invoice: earlier commands keep their ids.
+        const creditNote = creditNoteFor(order, event.value);
+        if (creditNote) {
+          send('streamshop.invoicing.IssueCreditNote', invoiceSeriesFor(event.value.occurredAt), creditNote);
         }
         break;
       }
