@@ -11,6 +11,8 @@ import type { ReadCache, ReadModelName } from '@streamshop/read-cache';
 import type { Collection, Db, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import { createInventoryQueries, type InventoryQueries } from './inventory/inventory.queries.ts';
+import { createInvoiceQueries, type InvoiceQueries } from './invoices/invoices.queries.ts';
+import { createNotificationQueries, type NotificationQueries } from './notifications/notifications.queries.ts';
 import { type AdminOrderQueries, createAdminOrderQueries } from './orders/admin-orders.queries.ts';
 import { createOrderQueries, type OrderQueries } from './orders/orders.queries.ts';
 import { createProductQueries, type ProductQueries } from './products/products.queries.ts';
@@ -19,6 +21,12 @@ import { createUserQueries, type UserQueries } from './users/users.queries.ts';
 
 export { DEFAULT_LOW_STOCK_THRESHOLD } from './inventory/inventory.projection.ts';
 export type { InventoryLevel, InventoryQueries, StockPage, StockRow } from './inventory/inventory.queries.ts';
+export type { InvoiceQueries, OrderInvoices } from './invoices/invoices.queries.ts';
+export {
+  NOTIFICATION_STATUSES,
+  type NotificationStatus,
+} from './notifications/notifications.projection.ts';
+export type { Notification, NotificationQueries } from './notifications/notifications.queries.ts';
 export {
   ADMIN_ORDER_SORTS,
   type AdminOrderPage,
@@ -58,6 +66,10 @@ export interface Queries {
   users: UserQueries;
   /** Every order, filtered and sorted, and a customer's totals, for the admin. */
   adminOrders: AdminOrderQueries;
+  /** An order's invoice and credit notes, as issued (for the PDF downloads). */
+  invoices: InvoiceQueries;
+  /** Every e-mail owed, sent, failed or skipped, for operators. */
+  notifications: NotificationQueries;
   /** The generation queries of this model read now (Redis mirror → control document → 1). */
   generation(model: ReadModelName): Promise<number>;
 }
@@ -109,6 +121,8 @@ export function createQueries(deps: QueryDeps): Queries {
     sales: createSalesQueries(ctx),
     users,
     adminOrders: createAdminOrderQueries(ctx, users),
+    invoices: createInvoiceQueries(ctx),
+    notifications: createNotificationQueries(ctx),
     generation,
   };
 }

@@ -47,6 +47,12 @@ export interface ProjectionDefinition<D extends ReadModelDocument = ReadModelDoc
   /** The document an event changes, or null when the event does not concern this model. */
   target(event: ProjectedEvent): DocTarget | null;
   /**
+   * The stream whose aggregate versions guard this event on its document; default `streamOf(event.topic)`. A model
+   * whose document gathers several aggregates of one context (an order's invoice and credit notes, from each year's
+   * series) names the aggregate, as their versions are unrelated.
+   */
+  guardStream?(event: ProjectedEvent): string;
+  /**
    * The document after the event (pure). `doc` is null when it does not exist yet. Throw `ProjectionError` for
    * an event that cannot be applied (it goes to the DLQ and the worker continues).
    */

@@ -86,7 +86,7 @@ export function foldBatch<D extends ReadModelDocument>(
           `${event.type} ${event.meta.aggregateId}: no ${definition.model} document with ${target.field} = ${target.value}`,
         );
       }
-      const stream = streamOf(event.topic);
+      const stream = definition.guardStream?.(event) ?? streamOf(event.topic);
       const seen = current?._v?.[stream] ?? 0;
       const id = current?._id ?? (target as { id: string }).id;
       if (current) result.touched.set(id, current);

@@ -5,9 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 
-export type ReadModelName = 'products' | 'orders' | 'inventory' | 'sales' | 'users';
+export type ReadModelName = 'products' | 'orders' | 'inventory' | 'sales' | 'users' | 'invoices' | 'notifications';
 
-export const READ_MODEL_NAMES: readonly ReadModelName[] = ['products', 'orders', 'inventory', 'sales', 'users'];
+export const READ_MODEL_NAMES: readonly ReadModelName[] = [
+  'products',
+  'orders',
+  'inventory',
+  'sales',
+  'users',
+  'invoices',
+  'notifications',
+];
 
 /**
  * Marks a list key whose revision could not be read (Redis unreachable). The cache neither reads nor writes such a
