@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { catalogCommand } from './catalog.command.ts';
 import { eventsCommand } from './events.command.ts';
 import { fuzzCommand } from './fuzz.command.ts';
+import { notificationsCommand } from './notifications.command.ts';
 import { projectionsCommand } from './projections.command.ts';
 import { runCommand } from './run.command.ts';
 import { seedCommand } from './seed.command.ts';
@@ -38,5 +39,6 @@ Configuration comes from environment variables (see docs/stack.md), e.g. STREAMS
   cli.addCommand(projectionsCommand());
   cli.addCommand(fuzzCommand());
   cli.addCommand(webhooksCommand());
+  cli.addCommand(notificationsCommand());
   return cli;
 }
