@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import type { PlaceOrderBody } from '../schemas/orders.ts';
-import { mergeLines, placeOrderFingerprint, requireUnitsPerSkuWithin } from './order-placement.ts';
+import {
+  contactFor,
+  localeFromAcceptLanguage,
+  mergeLines,
+  placeOrderFingerprint,
+  requireUnitsPerSkuWithin,
+} from './order-placement.ts';
 
 const address = { name: 'Sam', line1: '1 Rue', postalCode: '75001', city: 'Paris', country: 'FR' };
 const body = (over: Partial<PlaceOrderBody> = {}): PlaceOrderBody => ({
@@ -68,5 +74,46 @@ describe('placeOrderFingerprint', () => {
     ]) {
       expect(placeOrderFingerprint(other)).not.toBe(base);
     }
+  });
+});
+
+describe('localeFromAcceptLanguage', () => {
+  it('takes the first range, canonicalised', () => {
+    expect(localeFromAcceptLanguage('fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5')).toBe('fr-CH');
+    expect(localeFromAcceptLanguage('en-gb')).toBe('en-GB');
+    expect(localeFromAcceptLanguage('zh-hant-tw;q=1')).toBe('zh-Hant-TW');
+  });
+
+  it('skips the wildcard, ranges refused with q=0, malformed and overlong tags, for the next well-formed one', () => {
+    expect(localeFromAcceptLanguage('*, de;q=0.5')).toBe('de');
+    expect(localeFromAcceptLanguage('fr;q=0, en-US;q=0.4')).toBe('en-US');
+    expect(localeFromAcceptLanguage('en_US, 123, <script>, nl-BE')).toBe('nl-BE');
+    expect(localeFromAcceptLanguage(`${'a'.repeat(8)}-${'b'.repeat(30)}, it`)).toBe('it');
+  });
+
+  it('is null without a header or without any usable range', () => {
+    expect(localeFromAcceptLanguage(undefined)).toBeNull();
+    expect(localeFromAcceptLanguage('')).toBeNull();
+    expect(localeFromAcceptLanguage('*')).toBeNull();
+    expect(localeFromAcceptLanguage('en_US, ;q=0.5, fr;q=0.000')).toBeNull();
+  });
+});
+
+describe('contactFor', () => {
+  it('is the session’s e-mail and name with the browser’s locale', () => {
+    expect(contactFor({ email: 'sam@example.com', name: 'Sam' }, 'de-DE,de;q=0.9')).toEqual({
+      email: 'sam@example.com',
+      name: 'Sam',
+      locale: 'de-DE',
+    });
+    expect(contactFor({ email: 'sam@example.com' }, undefined)).toEqual({
+      email: 'sam@example.com',
+      name: null,
+      locale: null,
+    });
+  });
+
+  it('is null when the session token carries no e-mail: nobody to write to', () => {
+    expect(contactFor({ name: 'Sam' }, 'en')).toBeNull();
   });
 });

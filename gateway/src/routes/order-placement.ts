@@ -9,9 +9,15 @@
  * another command id for an order that exists as `order_already_exists`, which the route answers as
  * `idempotency_key_reused`. The fingerprint is of what the client sent, not of the priced lines: a price change
  * between a request and its retry must not turn the retry into "another request".
+ *
+ * The order also records how to reach the shopper (`contactFor`): e-mails and invoices are addressed from the event
+ * stream, never from a lookup a rebuild could not repeat. It comes from the session and the request's headers, not
+ * the body, so it is outside the fingerprint: a retry from a browser with another language is the same order.
  */
 import { createHash } from 'node:crypto';
 import type { Queries } from '@streamshop/projections/queries';
+import type { Contact } from '@streamshop/schemas/types';
+import type { Principal } from '../auth/token-verifier.ts';
 import { HttpProblem } from '../plugins/problem-json.ts';
 import type { PlaceOrderBody } from '../schemas/orders.ts';
 
@@ -89,4 +95,37 @@ export function placeOrderFingerprint(body: PlaceOrderBody): string {
     paymentProvider,
   ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+}
+
+/** Longer tags are legal BCP 47 but no browser sends one; refusing them bounds what a header can put on the stream. */
+const MAX_LOCALE_LENGTH = 35;
+
+/**
+ * The first well-formed BCP 47 tag of an Accept-Language header, canonicalised (`en-gb` → `en-GB`), or null: ranges
+ * are taken in the header's order (browsers list them by preference), skipping `*`, ranges refused with `q=0`, and
+ * anything `Intl` does not accept as a locale, so what reaches the stream is a tag every formatter takes.
+ */
+export function localeFromAcceptLanguage(header: string | undefined): string | null {
+  if (!header) return null;
+  for (const range of header.split(',')) {
+    const [tag = '', ...params] = range.split(';').map((p) => p.trim());
+    if (tag === '' || tag === '*' || tag.length > MAX_LOCALE_LENGTH) continue;
+    if (params.some((p) => /^q\s*=\s*0(\.0{0,3})?$/i.test(p))) continue;
+    try {
+      const [canonical] = Intl.getCanonicalLocales(tag);
+      if (canonical) return canonical;
+    } catch {
+      // Not a well-formed tag (RangeError): try the next range.
+    }
+  }
+  return null;
+}
+
+/** How to reach the shopper about this order: the session's e-mail and name, the browser's locale; null without e-mail. */
+export function contactFor(
+  principal: Pick<Principal, 'email' | 'name'>,
+  acceptLanguage: string | undefined,
+): Contact | null {
+  if (!principal.email) return null;
+  return { email: principal.email, name: principal.name ?? null, locale: localeFromAcceptLanguage(acceptLanguage) };
 }

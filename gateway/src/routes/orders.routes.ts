@@ -5,7 +5,8 @@
  * Placing is idempotent per (customer, Idempotency-Key): the order id derives from both and the command id also from
  * the body, so a retried request is the same command (answered with its original result) and the same key with
  * another body is refused (order-placement.ts). Prices come from the products read model, never from the client (the
- * body schema strips any). Lines of one SKU are merged and capped, and so are a customer's unpaid orders.
+ * body schema strips any). Lines of one SKU are merged and capped, and so are a customer's unpaid orders. Each line
+ * records the product's name and category as sold (for the invoice and e-mails), and the order the shopper's contact.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { commandEnvelope, deterministicId } from '@streamshop/eventsourcing-kafka';
@@ -28,6 +29,7 @@ import {
 } from '../schemas/orders.ts';
 import { orderNotFound, requireVisibleOrder, visibleOrder, waitForOrderVersion } from './order-access.ts';
 import {
+  contactFor,
   mergeLines,
   placeOrderFingerprint,
   requireOpenUnpaidBelow,
@@ -161,7 +163,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<GatewayContext> = async (ap
         },
         currency: ORDER_CURRENCY,
         paymentProvider,
-        contact: principal.email ? { email: principal.email, name: principal.name ?? null, locale: null } : null,
+        contact: contactFor(principal, request.headers['accept-language']),
       };
       const result = await app.sendCommand({ type: 'streamshop.orders.PlaceOrder', value });
       return app.answerCommand(reply, result, {

@@ -69,6 +69,7 @@ export function orderView(o: Order): OrderView {
     shipment: o.shipment
       ? { carrier: o.shipment.carrier ?? null, trackingNumber: o.shipment.trackingNumber ?? null }
       : null,
+    invoiceNumber: o.invoiceNumber ?? null,
     timeline: o.timeline.map((t) => ({ ...t, at: iso(t.at) })),
     placedAt: iso(o.placedAt),
     updatedAt: iso(o.updatedAt),

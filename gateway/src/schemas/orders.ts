@@ -111,6 +111,13 @@ export const Order = Type.Object(
       ),
     ),
     shipment: Nullable(Type.Object({ carrier: Nullable(Type.String()), trackingNumber: Nullable(Type.String()) })),
+    invoiceNumber: Nullable(
+      Type.String({
+        description:
+          'Number of the order’s invoice (e.g. INV-2026-000001) once issued, which is shortly after payment; null ' +
+          'before. GET /api/orders/{id}/invoice downloads it from then on.',
+      }),
+    ),
     timeline: Type.Array(
       Type.Object({
         status: OrderStatus,
