@@ -180,6 +180,24 @@ describe('orders projection', () => {
     expect(doc?.cancellation).toEqual({ reason: 'out_of_stock', by: 'system' });
   });
 
+  it('has no invoice number until OrderInvoiced, then keeps it without a status change', () => {
+    const paid = [
+      placed,
+      e('OrderPaymentRequested', { paymentId: 'p1', provider: 'stripe', amount: EUR(1250), deadline: 99 }, 2),
+      e('OrderPaid', { paymentId: 'p1', amount: EUR(1250), providerReference: 'pi_1' }, 3),
+      e('OrderConfirmed', {}, 4),
+    ];
+    expect(given(ordersProjection, ...paid).doc('o1')?.invoiceNumber).toBeNull();
+    const doc = given(ordersProjection, ...paid, e('OrderInvoiced', { invoiceNumber: 'INV-2026-000001' }, 5)).doc('o1');
+    expect(doc).toMatchObject({ invoiceNumber: 'INV-2026-000001', status: 'confirmed', version: 5, updatedAt: 5000 });
+    expect(doc?.timeline.map((t) => t.event)).toEqual([
+      'OrderPlaced',
+      'OrderPaymentRequested',
+      'OrderPaid',
+      'OrderConfirmed',
+    ]);
+  });
+
   it('skips an event it has already applied (the version guard)', () => {
     const reserved = e('OrderLineReserved', { line: 0, sku: 'A', quantity: 2 }, 2);
     const t = given(ordersProjection, placed, reserved, placed, reserved);

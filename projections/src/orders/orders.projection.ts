@@ -1,7 +1,8 @@
 /**
  * The `orders` read model: one document per order with its lines, payment, status and a timeline of status
  * changes (what the shopper's order page and "my orders" show), folded from orders.events. An order event for an
- * order never placed cannot be applied: it goes to the DLQ rather than inventing a half order.
+ * order never placed cannot be applied: it goes to the DLQ rather than inventing a half order. The number of the
+ * order's invoice (OrderInvoiced) is kept too, so the order page offers its download only once it exists.
  *
  * It also folds one payments event, PaymentMismatchDetected (a capture that did not match the order's payment and is
  * being refunded), onto the order's payment as `mismatches`, so operators see it where they look at the order. The
@@ -69,6 +70,11 @@ export interface OrderDocument {
   /** Each refund as it happened, oldest first. Absent on documents folded before refunds were listed. */
   refunds?: OrderRefund[];
   shipment: null | { carrier: string | null; trackingNumber: string | null };
+  /**
+   * Number of the order's invoice once issued (OrderInvoiced), else null; absent on documents folded before orders
+   * were invoiced (read it as null).
+   */
+  invoiceNumber?: string | null;
   /** Status changes; `actorId` names the admin whose command made it (absent when the system did). */
   timeline: { status: OrderStatus; at: number; event: string; version: number; actorId?: string }[];
   placedAt: number;
@@ -231,6 +237,7 @@ function apply(current: OrderDocument | null, event: ProjectedEvent): OrderDocum
       refund: null,
       refunds: [],
       shipment: null,
+      invoiceNumber: null,
       timeline: [{ status: 'placed', at, event: 'OrderPlaced', version: event.meta.aggregateVersion }],
       placedAt: at,
       updatedAt: at,
@@ -308,6 +315,11 @@ function apply(current: OrderDocument | null, event: ProjectedEvent): OrderDocum
     }
     case 'streamshop.orders.OrderRefunded':
       return applyRefund(doc, event);
+    case 'streamshop.orders.OrderInvoiced': {
+      // Not a status change (an order is invoiced once paid, whatever happens next): no timeline entry.
+      const v = event.value as unknown as Payload<'streamshop.orders.OrderInvoiced'>;
+      return { ...doc, invoiceNumber: v.invoiceNumber };
+    }
     default:
       throw new ProjectionError(`${event.type} is not an orders event this projection knows`);
   }
