@@ -3,7 +3,7 @@ import type { Config } from '@streamshop/config';
 import type { StackPaths } from './paths.ts';
 import type { Say } from './steps.ts';
 
-export type ComponentName = 'kafka' | 'mongodb' | 'redis' | 'registry' | 'stripe-mock' | 'paypal-sandbox';
+export type ComponentName = 'kafka' | 'mongodb' | 'redis' | 'registry' | 'stripe-mock' | 'paypal-sandbox' | 'mailpit';
 
 export interface StackContext {
   config: Config;

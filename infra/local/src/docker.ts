@@ -16,6 +16,8 @@ function composeEnv(ctx: StackContext): Record<string, string> {
     STREAMSHOP_REDIS_PORT: String(p.redis),
     STREAMSHOP_REGISTRY_PORT: String(p.registry),
     STREAMSHOP_STRIPE_MOCK_PORT: String(p.stripeMock),
+    STREAMSHOP_MAILPIT_SMTP_PORT: String(p.mailpitSmtp),
+    STREAMSHOP_MAILPIT_HTTP_PORT: String(p.mailpitHttp),
   };
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Config } from '@streamshop/config';
 import type { Component, ComponentName, StackContext } from './component.ts';
 import { kafka } from './components/kafka.ts';
+import { mailpit } from './components/mailpit.ts';
 import { mongodb } from './components/mongodb.ts';
 import { paypalSandbox } from './components/paypal-sandbox.ts';
 import { redis } from './components/redis.ts';
@@ -19,7 +20,7 @@ import { stackPaths } from './paths.ts';
 import { isOurs, pidAlive, readPid, stopProcess } from './processes.ts';
 import { defaultSay, type Say, StepError, waitFor } from './steps.ts';
 
-export const COMPONENTS: readonly Component[] = [kafka, mongodb, redis, registry, stripeMock, paypalSandbox];
+export const COMPONENTS: readonly Component[] = [kafka, mongodb, redis, registry, stripeMock, paypalSandbox, mailpit];
 export const COMPONENT_NAMES = COMPONENTS.map((c) => c.name);
 
 export interface ComponentStatus {

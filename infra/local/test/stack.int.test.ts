@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const bin = join(repoRoot(), 'packages', 'cli', 'bin', 'streamshop.js');
 
 describe('streamshop stack', () => {
-  it('status --json lists the six components healthy, with versions, urls, ports and pids', async () => {
+  it('status --json lists the seven components healthy, with versions, urls, ports and pids', async () => {
     const { stdout } = await run(process.execPath, [bin, 'stack', 'status', '--json']);
     const rows = JSON.parse(stdout) as {
       component: string;
@@ -25,6 +25,7 @@ describe('streamshop stack', () => {
     }[];
     expect(rows.map((r) => r.component).sort()).toEqual([
       'kafka',
+      'mailpit',
       'mongodb',
       'paypal-sandbox',
       'redis',
@@ -43,6 +44,7 @@ describe('streamshop stack', () => {
     expect(byName.registry!.url).toMatch(/\/apis\/ccompat\/v7$/);
     expect(byName['stripe-mock']!.url).toMatch(/^http:\/\//);
     expect(byName['paypal-sandbox']!.url).toMatch(/^http:\/\//);
+    expect(byName.mailpit!.url).toMatch(/^http:\/\//);
   });
 
   it('up on a running stack is a no-op', async () => {
