@@ -35,6 +35,7 @@ import { adminOrdersRoutes } from './routes/admin-orders.routes.ts';
 import { adminStockRoutes } from './routes/admin-stock.routes.ts';
 import { devRoutes } from './routes/dev.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { invoicesRoutes } from './routes/invoices.routes.ts';
 import { orderStreamRoutes } from './routes/order-stream.routes.ts';
 import { ordersRoutes } from './routes/orders.routes.ts';
 import { paymentsRoutes } from './routes/payments.routes.ts';
@@ -183,6 +184,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(productsRoutes, ctx);
   await app.register(ordersRoutes, ctx);
   await app.register(orderStreamRoutes, ctx);
+  await app.register(invoicesRoutes, ctx);
   await app.register(paymentsRoutes, ctx);
   await app.register(adminRoutes, ctx);
   await app.register(adminCatalogRoutes, ctx);

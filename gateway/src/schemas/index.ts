@@ -8,6 +8,7 @@ export type * from './admin-commands.ts';
 export type * from './admin-import.ts';
 export type * from './admin-queries.ts';
 export type * from './common.ts';
+export type * from './invoices.ts';
 export type * from './orders.ts';
 export type * from './payments.ts';
 export type * from './products.ts';

@@ -15,6 +15,7 @@ import { countryName } from '../checkout/address.ts';
 import { Field, fieldA11y } from '../components/Field.tsx';
 import { Price } from '../components/Price.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/states.tsx';
+import { OrderDocuments } from '../orders/OrderDocuments.tsx';
 import { OrderLines } from '../orders/OrderLines.tsx';
 import { formatTime, LiveBadge, RefundSummary, ShipmentSummary, Timeline } from '../orders/OrderPage.tsx';
 import { orderKey } from '../orders/order-queries.ts';
@@ -384,6 +385,7 @@ function AdminOrderView({ orderId }: { orderId: string }) {
       </div>
       <aside className="flex flex-col gap-4" aria-label="Actions">
         <Actions order={o} />
+        <OrderDocuments order={o} />
       </aside>
     </article>
   );

@@ -58,7 +58,8 @@ export function withQuery(path: string, query: Record<string, QueryValue>): stri
   return s ? `${path}?${s}` : path;
 }
 
-export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+/** Sends the request; a non-2xx answer becomes an ApiError with the problem the gateway sent. */
+async function send(path: string, opts: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   const raw = opts.contentType !== undefined && typeof opts.body === 'string';
   if (opts.body !== undefined) headers['content-type'] = raw ? (opts.contentType as string) : 'application/json';
@@ -69,12 +70,26 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
     body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body),
     signal: opts.signal,
   });
-  const type = res.headers.get('content-type') ?? '';
-  const isJson = type.includes('json');
   if (!res.ok) {
+    const isJson = (res.headers.get('content-type') ?? '').includes('json');
     const problem = isJson ? ((await res.json().catch(() => undefined)) as Problem | undefined) : undefined;
     throw new ApiError(res.status, problem, `${res.status} ${res.statusText || 'request failed'}`);
   }
+  return res;
+}
+
+export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(path, opts);
+  const isJson = (res.headers.get('content-type') ?? '').includes('json');
   if (res.status === 204 || !isJson) return undefined as T;
   return (await res.json()) as T;
+}
+
+/** A file the gateway answers (an invoice PDF), as a Blob; errors as apiFetch's. */
+export async function apiFile(path: string, accept: string, opts: RequestOptions = {}): Promise<Blob> {
+  const res = await send(path, {
+    ...opts,
+    headers: { ...opts.headers, accept: `${accept}, application/problem+json` },
+  });
+  return res.blob();
 }

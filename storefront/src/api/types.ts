@@ -19,6 +19,7 @@ export type {
   Me,
   Money,
   Order,
+  OrderDocuments,
   OrderPage,
   OrderStatus,
   PaymentStart,

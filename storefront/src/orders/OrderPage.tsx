@@ -15,6 +15,7 @@ import type { OrderPageState } from '../checkout/CheckoutPage.tsx';
 import { Price } from '../components/Price.tsx';
 import { RequireSignIn } from '../components/RequireSignIn.tsx';
 import { EmptyState, ErrorState, InlineError, LoadingState } from '../components/states.tsx';
+import { OrderDocuments } from './OrderDocuments.tsx';
 import { OrderLines } from './OrderLines.tsx';
 import { orderKey } from './order-queries.ts';
 import { PaymentPanel } from './PaymentPanel.tsx';
@@ -244,6 +245,7 @@ function OrderView({ orderId }: { orderId: string }) {
           </address>
           <ShipmentSummary order={o} />
         </section>
+        <OrderDocuments order={o} />
         {CANCELLABLE.has(o.status) && (
           <div>
             <button
