@@ -58,8 +58,9 @@ export class PlatformAborted extends Error {
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
-  // The gateway and the payment service run here: outside dev mode they need real secrets, checked before any start.
-  requireProductionSecrets(config, ['gateway', 'payment-service']);
+  // The gateway, the payment and notification services run here: outside dev mode they need real secrets (and no
+  // local Mailpit), checked before any start.
+  requireProductionSecrets(config, ['gateway', 'payment-service', 'notification-service']);
   const prefix = options.prefix ?? '';
   const say = options.say ?? (() => {});
   const logger = options.logger ?? pino({ level: config.logLevel });

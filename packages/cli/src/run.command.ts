@@ -1,14 +1,15 @@
 /**
  * `streamshop run services`: the command services in one process (catalog, inventory, order with its saga and
- * payment deadlines, payment with its Stripe and refund adapters, user recording Clerk's webhooks), after making
- * sure the topics exist, until SIGINT/SIGTERM. Each service is the same `start<Name>Service` its own `main.ts` runs
- * alone, so one process or five is a deployment choice, not a code path.
+ * payment deadlines, payment with its Stripe and refund adapters, user recording Clerk's webhooks, notification
+ * owing and sending e-mails), after making sure the topics exist, until SIGINT/SIGTERM. Each service is the same
+ * `start<Name>Service` its own `main.ts` runs alone, so one process or several is a deployment choice, not a code path.
  */
 import { startCatalogService } from '@streamshop/catalog-service/main';
 import { allOf, ensureCatalogTopics as ensureTopicsFor } from '@streamshop/command-service';
 import { loadConfig, requireProductionSecrets } from '@streamshop/config';
 import { runUntilSignal } from '@streamshop/eventsourcing-kafka';
 import { startInventoryService } from '@streamshop/inventory-service/main';
+import { startNotificationService } from '@streamshop/notification-service/main';
 import { startOrderService } from '@streamshop/order-service/main';
 import { startPaymentService } from '@streamshop/payment-service/main';
 import { StepError } from '@streamshop/stack';
@@ -19,6 +20,7 @@ import { pino } from 'pino';
 export const SERVICES = {
   catalog: startCatalogService,
   inventory: startInventoryService,
+  notification: startNotificationService,
   order: startOrderService,
   payment: startPaymentService,
   user: startUserService,
@@ -52,7 +54,7 @@ export function runCommand(): Command {
       'after',
       `
 Examples:
-  $ streamshop run services                        all five: ${NAMES.join(', ')}
+  $ streamshop run services                        all of them: ${NAMES.join(', ')}
   $ streamshop run services --only order,inventory
   $ STREAMSHOP_LOG_LEVEL=debug streamshop run services --only payment
   $ ORDER_PAYMENT_TIMEOUT_MS=60000 TIMER_INTERVAL_MS=1000 streamshop run services   short deadlines for a demo
