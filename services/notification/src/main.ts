@@ -5,7 +5,7 @@
  *   so what is owed is recorded once with the offsets; an unknown or undecodable record is dead-lettered;
  * - the command processor of the Mailbox decider over notifications.*: NotificationRequested is the record that a
  *   message is owed (with its stable Message-ID), and the sender's reports come back to it as commands;
- * - the sender (part N2): delivers each NotificationRequested over SMTP and reports it.
+ * - the sender: delivers each NotificationRequested over SMTP and reports it.
  * `tsx services/notification/src/main.ts` runs it alone; `startNotificationService` runs it beside the others.
  */
 
@@ -13,9 +13,17 @@ import { allOf, isEntryPoint, runService, type ServiceOptions, serviceWiring } f
 import type { Config } from '@streamshop/config';
 import { createCommandProcessor, createReactor, type Runnable } from '@streamshop/eventsourcing-kafka';
 import type { NotificationsCommand } from '@streamshop/schemas/types';
+import { notificationMail } from './adapters/notification-mail.ts';
+import { createSmtpSender, type MailTransport, smtpTransport } from './adapters/smtp-sender.ts';
 import { asNotificationSource, createMailboxDecider, type MailboxEventDraft, translate } from './domain/index.ts';
+import { renderNotification } from './templates/index.ts';
 
-export function startNotificationService(config: Config, options: ServiceOptions = {}): Runnable {
+export function startNotificationService(
+  config: Config,
+  options: ServiceOptions = {},
+  /** The SMTP transport (default nodemailer over config.notifications.smtpUrl); a crash test wraps it. */
+  mail: { transport?: MailTransport } = {},
+): Runnable {
   const w = serviceWiring(config, 'notification-service', options);
   const topics = w.contextTopics('notifications');
   const mailbox = createCommandProcessor({
@@ -44,9 +52,20 @@ export function startNotificationService(config: Config, options: ServiceOptions
         value: command.value,
       })),
   });
-  // N2: the SMTP sender joins here, after the mailbox (it reads notifications.events and sends its reports to
-  // notifications.commands): allOf([mailbox, reactor, sender]).
-  return allOf([mailbox, reactor]);
+  // After the mailbox: it reads notifications.events and reports to notifications.commands (adapters/smtp-sender.ts).
+  const sender = createSmtpSender({
+    kafka: w.kafka,
+    logger: w.logger,
+    ...(options.consumer ? { consumer: options.consumer } : {}),
+    groupId: `${w.service}-sender`,
+    eventsTopic: topics.events,
+    commandsTopic: topics.commands,
+    serde: w.serde,
+    transport: mail.transport ?? smtpTransport(config.notifications.smtpUrl),
+    compose: notificationMail({ render: renderNotification, shop: config.shop, from: config.notifications.from }),
+    retry: config.notifications.retry,
+  });
+  return allOf([mailbox, reactor, sender]);
 }
 
 if (isEntryPoint(import.meta.url)) await runService('notification-service', startNotificationService);
