@@ -15,6 +15,7 @@ export async function startDockerStack(): Promise<() => Promise<void>> {
     .withWaitStrategy('registry-1', Wait.forHealthCheck())
     .withWaitStrategy('mongodb-1', Wait.forHealthCheck())
     .withWaitStrategy('redis-1', Wait.forHealthCheck())
+    .withWaitStrategy('mailpit-1', Wait.forHealthCheck())
     .up();
   return async () => {
     await env.down({ removeVolumes: true });

@@ -1,4 +1,14 @@
 export { eventually } from './eventually.ts';
+export {
+  createMailbox,
+  type Mailbox,
+  type MailMessage,
+  type MailSearch,
+  type MailSummary,
+  mailpitUrl,
+  mailSearchQuery,
+} from './mailpit.ts';
 export { createNamespace, type Namespace } from './namespace.ts';
+export { pdfFirstPagePng, pdfText } from './pdf.ts';
 export { fastConsumer, testLogger } from './test-clients.ts';
 export { testConfig } from './test-config.ts';

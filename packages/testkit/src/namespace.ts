@@ -1,7 +1,8 @@
 /**
  * An isolated namespace per test file, so files run in parallel against one stack without seeing each other:
- * a topic prefix, a MongoDB database, a Redis key prefix and a registry subject prefix, all derived from one short id.
- * `cleanup()` deletes everything the namespace created (topics, database, keys, subjects) and closes its clients.
+ * a topic prefix, a MongoDB database, a Redis key prefix, a registry subject prefix and an e-mail domain, all derived
+ * from one short id. `cleanup()` deletes everything the namespace created (topics, database, keys, subjects, mail) and
+ * closes its clients.
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
@@ -11,6 +12,7 @@ import { Redis } from 'ioredis';
 import { type Admin, type ITopicConfig, Kafka, logLevel } from 'kafkajs';
 import { type Db, MongoClient } from 'mongodb';
 import { eventually } from './eventually.ts';
+import { createMailbox, type Mailbox } from './mailpit.ts';
 import { testConfig } from './test-config.ts';
 
 export interface Namespace {
@@ -24,10 +26,14 @@ export interface Namespace {
   readonly database: string;
   /** `<id>:` — prefix every Redis key with it. */
   readonly redisPrefix: string;
+  /** `<id>.test` with hyphens (a host name has no underscores): every e-mail address the test gives out ends so. */
+  readonly mailDomain: string;
   readonly kafka: Kafka;
   admin(): Promise<Admin>;
   mongo(): Promise<{ client: MongoClient; db: Db }>;
   redis(): Redis;
+  /** The mail Mailpit received for `mailDomain`'s addresses. */
+  mailbox(): Mailbox;
   createTopics(topics: (Omit<ITopicConfig, 'topic'> & { name: string })[]): Promise<string[]>;
   cleanup(): Promise<void>;
 }
@@ -53,6 +59,8 @@ export function createNamespace(fileOrName: string, config: Config = testConfig(
   let admin: Admin | undefined;
   let mongo: MongoClient | undefined;
   let redis: Redis | undefined;
+  let mailbox: Mailbox | undefined;
+  const mailDomain = `${id.replaceAll('_', '-')}.test`;
 
   const ns: Namespace = {
     id,
@@ -61,6 +69,7 @@ export function createNamespace(fileOrName: string, config: Config = testConfig(
     topic: (name) => `${id}.${name}`,
     database: id,
     redisPrefix: `${id}:`,
+    mailDomain,
     kafka,
     async admin() {
       if (!admin) {
@@ -79,6 +88,10 @@ export function createNamespace(fileOrName: string, config: Config = testConfig(
     redis() {
       if (!redis) redis = new Redis(config.redis.url, { lazyConnect: false });
       return redis;
+    },
+    mailbox() {
+      if (!mailbox) mailbox = createMailbox(config, mailDomain);
+      return mailbox;
     },
     async createTopics(topics) {
       const a = await ns.admin();
@@ -138,6 +151,7 @@ export function createNamespace(fileOrName: string, config: Config = testConfig(
           } while (cursor !== '0');
         });
       }
+      if (mailbox) await attempt(() => mailbox!.clear());
       await attempt(async () => admin?.disconnect());
       await attempt(async () => mongo?.close());
       redis?.disconnect();
