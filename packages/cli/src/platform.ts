@@ -46,6 +46,8 @@ export interface PlatformOptions {
 export interface Platform {
   /** Where the gateway serves the storefront and the API, e.g. http://127.0.0.1:18080. */
   url: string;
+  /** Mailpit's web inbox, where the e-mails the shop sends can be read, when they go to the stack's Mailpit. */
+  inboxUrl: string | undefined;
   /** Stops the gateway, the projection workers and the services (newest first); the stack keeps running. */
   stop(): Promise<void>;
 }
@@ -160,12 +162,20 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       );
       say(`✓ catalog: ${listed} products listed at ${gateway.url}/api/products (${seconds(t)})`);
     }
-    return { url: gateway.url, stop: stopAll };
+    return { url: gateway.url, inboxUrl: localInboxUrl(config), stop: stopAll };
   } catch (err) {
     build?.kill();
     await stopAll().catch((stopErr) => logger.error({ err: stopErr }, 'failed to stop after a failed start'));
     throw err;
   }
+}
+
+/** The stack's Mailpit inbox when the notification sender's SMTP_URL is the stack's Mailpit (dev mode's default). */
+export function localInboxUrl(config: Config): string | undefined {
+  const smtp = new URL(config.notifications.smtpUrl);
+  const toStack =
+    ['127.0.0.1', 'localhost'].includes(smtp.hostname) && Number(smtp.port) === config.stack.ports.mailpitSmtp;
+  return toStack ? `http://localhost:${config.stack.ports.mailpitHttp}` : undefined;
 }
 
 /** Polls the gateway's product list until it shows `count` products (the projection has caught up). */

@@ -44,7 +44,7 @@ const parsePort = (value: string): number => {
 };
 
 /** What to print once the platform is up: where to go, and who to sign in as. */
-async function welcome(url: string, logFile: string): Promise<string> {
+async function welcome({ url, inboxUrl }: Platform, logFile: string): Promise<string> {
   const open = url.replace('://127.0.0.1:', '://localhost:');
   let signIn = 'Sign in with Clerk (CLERK_* keys are set).';
   try {
@@ -58,6 +58,7 @@ async function welcome(url: string, logFile: string): Promise<string> {
     `  Open ${open}`,
     `  ${signIn}`,
     `  API docs ${open}/docs · logs ${relative(process.cwd(), logFile) || logFile}`,
+    ...(inboxUrl ? [`  E-mails the shop sends (Mailpit's inbox): ${inboxUrl}`] : []),
     '  Ctrl-C stops the platform; the stack keeps running (`npx streamshop stack down` stops it).',
   ].join('\n');
 }
@@ -128,7 +129,7 @@ against the local stack, on a loopback listener only.`,
         process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
       }
       console.log(`\nstreamshop is running (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
-      console.log(await welcome(platform.url, logFile));
+      console.log(await welcome(platform, logFile));
       await runUntilSignal(
         [
           {
