@@ -87,8 +87,12 @@ export interface Observed {
   value: Record<string, any>;
 }
 
-/** Everything a read_committed consumer sees on the test's notifications.events, in partition order. */
-export async function observeNotifications(ns: Namespace, serde: AvroSerde) {
+/** Everything a read_committed consumer sees on the test's notifications.events (or .commands), in partition order. */
+export async function observeNotifications(
+  ns: Namespace,
+  serde: AvroSerde,
+  topic: 'notifications.events' | 'notifications.commands' = 'notifications.events',
+) {
   const seen: Observed[] = [];
   const consumer = ns.kafka.consumer({
     groupId: `${ns.id}-observer-${randomUUID()}`,
@@ -96,7 +100,7 @@ export async function observeNotifications(ns: Namespace, serde: AvroSerde) {
     ...fastConsumer,
   });
   await consumer.connect();
-  await consumer.subscribe({ topic: topicName('notifications.events', ns.topicPrefix), fromBeginning: true });
+  await consumer.subscribe({ topic: topicName(topic, ns.topicPrefix), fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       if (message.value) seen.push((await serde.decode(message.value)) as unknown as Observed);
