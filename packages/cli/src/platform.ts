@@ -1,6 +1,6 @@
 /**
  * The whole platform in one process, as README's first command runs it: the local stack (idempotent), the topics,
- * the five command services, the projection workers, the storefront build, the gateway serving the storefront and
+ * the command services, the projection workers, the storefront build, the gateway serving the storefront and
  * the API, and the demo catalog, then a wait until the catalog shows through the gateway. `streamshop up` runs
  * it in the foreground; the platform test runs it in a namespace.
  *

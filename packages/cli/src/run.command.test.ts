@@ -10,7 +10,7 @@ describe('streamshop run services --only', () => {
   it('names the unknown service and the valid ones', () => {
     expect(() => parseServiceList('order,shipping')).toThrow(InvalidArgumentError);
     expect(() => parseServiceList('order,shipping')).toThrow(
-      'unknown service shipping; choose from catalog, inventory, notification, order, payment, user',
+      'unknown service shipping; choose from catalog, inventory, invoicing, notification, order, payment, user',
     );
     expect(() => parseServiceList(' , ')).toThrow(/no service named/);
   });

@@ -1,14 +1,16 @@
 /**
  * `streamshop run services`: the command services in one process (catalog, inventory, order with its saga and
- * payment deadlines, payment with its Stripe and refund adapters, user recording Clerk's webhooks, notification
- * owing and sending e-mails), after making sure the topics exist, until SIGINT/SIGTERM. Each service is the same
- * `start<Name>Service` its own `main.ts` runs alone, so one process or several is a deployment choice, not a code path.
+ * payment deadlines, payment with its Stripe and refund adapters, user recording Clerk's webhooks, invoicing
+ * numbering invoices and credit notes, notification owing and sending e-mails), after making sure the topics exist,
+ * until SIGINT/SIGTERM. Each service is the same `start<Name>Service` its own `main.ts` runs alone, so one process
+ * or several is a deployment choice, not a code path.
  */
 import { startCatalogService } from '@streamshop/catalog-service/main';
 import { allOf, ensureCatalogTopics as ensureTopicsFor } from '@streamshop/command-service';
 import { loadConfig, requireProductionSecrets } from '@streamshop/config';
 import { runUntilSignal } from '@streamshop/eventsourcing-kafka';
 import { startInventoryService } from '@streamshop/inventory-service/main';
+import { startInvoicingService } from '@streamshop/invoicing-service/main';
 import { startNotificationService } from '@streamshop/notification-service/main';
 import { startOrderService } from '@streamshop/order-service/main';
 import { startPaymentService } from '@streamshop/payment-service/main';
@@ -20,6 +22,7 @@ import { pino } from 'pino';
 export const SERVICES = {
   catalog: startCatalogService,
   inventory: startInventoryService,
+  invoicing: startInvoicingService,
   notification: startNotificationService,
   order: startOrderService,
   payment: startPaymentService,
