@@ -56,10 +56,17 @@ export async function clerkInstance() {
   const jwtKey = await exportSPKI(publicKey);
   async function token(
     userId: string,
-    options: { role?: 'admin' | 'shopper'; expiresInSeconds?: number; issuedSecondsAgo?: number } = {},
+    options: {
+      role?: 'admin' | 'shopper';
+      expiresInSeconds?: number;
+      issuedSecondsAgo?: number;
+      /** The customised session token's profile claims (token-verifier.ts): name and e-mail. */
+      profile?: { name?: string; email?: string };
+    } = {},
   ): Promise<string> {
     const now = Math.floor(Date.now() / 1000) - (options.issuedSecondsAgo ?? 0);
     return new SignJWT({
+      ...options.profile,
       sid: `sess_${userId}`,
       azp: 'http://localhost:5173',
       metadata: { role: options.role ?? 'shopper' },

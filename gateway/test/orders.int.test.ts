@@ -132,6 +132,54 @@ describe('placing an order', () => {
     expect(placed!.value.total).toEqual({ amount: 2 * 1500 + 799, currency: 'EUR' });
   });
 
+  it('records the shopper’s contact (session e-mail and name, browser locale) and each line’s name and category', async () => {
+    const kim = await clerk.token('user_kim', { profile: { name: 'Kim Kowalski', email: 'kim@example.com' } });
+    const body = { lines: [{ sku: 'SKU-1', quantity: 1 }], shippingAddress: ADDRESS, paymentProvider: 'stripe' };
+    const res = await gateway.app.inject({
+      method: 'POST',
+      url: '/api/orders',
+      headers: { ...auth(kim), 'idempotency-key': 'kim-order-0001', 'accept-language': 'pl-pl, pl;q=0.9, en;q=0.5' },
+      payload: body,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const { orderId } = res.json();
+    const placed = await eventually(
+      () => ordersEvents().find((e) => e.value.aggregateId === orderId && e.type.endsWith('.OrderPlaced')) ?? false,
+      { message: 'OrderPlaced on orders.events' },
+    );
+    expect(placed!.value.contact).toEqual({ email: 'kim@example.com', name: 'Kim Kowalski', locale: 'pl-PL' });
+    expect(placed!.value.lines).toEqual([
+      {
+        sku: 'SKU-1',
+        quantity: 1,
+        unitPrice: { amount: 1500, currency: 'EUR' },
+        name: 'Product SKU-1',
+        category: 'tools',
+      },
+    ]);
+
+    // The contact is not part of the request: the same key and body from a browser in another language is a retry.
+    const retry = await gateway.app.inject({
+      method: 'POST',
+      url: '/api/orders',
+      headers: { ...auth(kim), 'idempotency-key': 'kim-order-0001', 'accept-language': 'en-US' },
+      payload: body,
+    });
+    expect(retry.statusCode, retry.body).toBe(202);
+    expect(retry.json().orderId).toBe(orderId);
+
+    // A session token without an e-mail places an order with no contact (nobody to write to).
+    const res2 = await place(sam, 'sam-order-nocontact', body);
+    expect(res2.statusCode, res2.body).toBe(202);
+    const noContact = await eventually(
+      () =>
+        ordersEvents().find((e) => e.value.aggregateId === res2.json().orderId && e.type.endsWith('.OrderPlaced')) ??
+        false,
+      { message: 'the second OrderPlaced on orders.events' },
+    );
+    expect(noContact!.value.contact).toBeNull();
+  });
+
   it('the same Idempotency-Key twice is one order with the same answer; another key is another order', async () => {
     const body = { lines: [{ sku: 'SKU-2', quantity: 3 }], shippingAddress: ADDRESS, paymentProvider: 'paypal' };
     const first = await place(sam, 'sam-order-0002', body);
@@ -200,6 +248,23 @@ describe('reading orders', () => {
       headers: auth(bo),
     });
     expect(events.statusCode).toBe(404);
+  });
+
+  it('shows no invoice number until the order is invoiced, then its number (the storefront offers the download)', async () => {
+    await db.collection('orders__g1').insertOne(orderDoc('order-sam-inv', 'user_sam') as never);
+    const get = () => gateway.app.inject({ method: 'GET', url: '/api/orders/order-sam-inv', headers: auth(sam) });
+    const before = await get();
+    expect(before.statusCode).toBe(200);
+    expect(before.json().invoiceNumber).toBeNull();
+    await project('order-sam-inv', 'user_sam', { version: 2, invoiceNumber: 'INV-2026-000001' });
+    const after = await eventually(
+      async () => {
+        const res = await get();
+        return res.json().version === 2 ? res : false;
+      },
+      { message: 'the invoiced order read back' },
+    );
+    expect(after!.json().invoiceNumber).toBe('INV-2026-000001');
   });
 
   it("lists only the caller's orders", async () => {
