@@ -11,11 +11,10 @@ import { startProjections } from '@streamshop/projections/main';
 import { AvroSerde } from '@streamshop/schemas';
 import { topicName } from '@streamshop/schemas/topics';
 import type { InvoiceDocument } from '@streamshop/schemas/types';
-import { createNamespace, eventually } from '@streamshop/testkit';
+import { createNamespace, eventually, pdfText } from '@streamshop/testkit';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pdfText } from '../../packages/invoice-pdf/test/pdf-text.ts';
 import type { GatewayRunnable } from '../src/main.ts';
 import {
   activateGeneration1,

@@ -3,10 +3,11 @@
  * must carry the number, every line, the totals formatted for the shop's locale, the parties and the payment — and
  * for a credit note the invoice it credits and why.
  */
+
+import { pdfText } from '@streamshop/testkit';
 import { describe, expect, it } from 'vitest';
 import { renderInvoicePdf } from '../src/invoice-pdf.ts';
 import { sampleCreditNote, sampleInvoice } from '../src/sample-documents.ts';
-import { pdfText } from './pdf-text.ts';
 
 /** pdftotext keeps the layout's runs of spaces and Intl's no-break spaces; compare words, not spacing. */
 const words = (text: string) => text.replace(/\s+/g, ' ');
