@@ -148,7 +148,9 @@ against the local stack, on a loopback listener only.`,
 
 export function stackCommand(): Command {
   const stack = new Command('stack')
-    .description('The local stack: Kafka, a MongoDB-protocol server, Redis, the Schema Registry and stripe-mock')
+    .description(
+      'The local stack: Kafka, a MongoDB-protocol server, Redis, the Schema Registry, stripe-mock, the PayPal sandbox and Mailpit',
+    )
     .addHelpText(
       'after',
       `

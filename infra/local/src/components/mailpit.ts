@@ -53,7 +53,7 @@ async function buildWebUi(ctx: StackContext, src: string, logFile: string): Prom
   const npm = requireTool('npm', 'the Mailpit web UI (built with npm)');
   const inputs = join(ctx.paths.root, 'infra', 'local', 'mailpit-ui');
   try {
-    await step(ctx.say, 'mailpit', 'Building the web UI (npm ci, esbuild; about a minute cold)', async () => {
+    await step(ctx.say, 'mailpit', 'Building the web UI (npm ci, esbuild; under a minute)', async () => {
       for (const f of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(join(inputs, f), join(src, f));
       // --ignore-scripts: the tarballs come from the registry and no package's install script runs (esbuild finds
       // its platform binary through its optional dependency without one). The .npmrc's legacy-peer-deps leaves out
@@ -101,7 +101,7 @@ export const mailpit: Component = {
       chmodTreeWritable(src); // the module cache is read-only
     });
     const withUi = await buildWebUi(ctx, src, logFile);
-    await step(ctx.say, 'mailpit', `Building Mailpit ${MAILPIT_VERSION} (go build, about a minute cold)`, async () => {
+    await step(ctx.say, 'mailpit', `Building Mailpit ${MAILPIT_VERSION} (go build, a few minutes cold)`, async () => {
       mkdirSync(ctx.paths.bin, { recursive: true });
       // Pure Go (its SQLite is modernc.org/sqlite), so no C toolchain; the version stamped as its release does.
       await run(
