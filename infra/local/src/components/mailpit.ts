@@ -59,10 +59,15 @@ async function buildWebUi(ctx: StackContext, src: string, logFile: string): Prom
       // its platform binary through its optional dependency without one). The .npmrc's legacy-peer-deps leaves out
       // the sass plugin's optional peer sass-embedded (a native compiler per platform): the plugin compiles with
       // the pure-JS `sass` by default. Workspaces off: the copy lives under the repository, whose root
-      // package.json declares workspaces that must not capture this install.
+      // package.json declares workspaces that must not capture this install; and --prefix, because under `npm start`
+      // or `npx` the environment names the repository as npm's project (npm_config_local_prefix).
       const env = { npm_config_workspaces: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
-      await run(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: src, logFile, env });
-      await run(npm, ['run', 'package'], { cwd: src, logFile, env });
+      await run(npm, ['ci', '--prefix', src, '--ignore-scripts', '--no-audit', '--no-fund'], {
+        cwd: src,
+        logFile,
+        env,
+      });
+      await run(npm, ['run', 'package', '--prefix', src], { cwd: src, logFile, env });
     });
     return true;
   } catch (err) {
