@@ -1,6 +1,6 @@
 export type { Component, ComponentName, Health, StackContext } from './component.ts';
 export { kafkaVersionFromPom } from './components/kafka.ts';
-export { MAILPIT_VERSION } from './components/mailpit.ts';
+export { MAILPIT_VERSION, mailpitBinary } from './components/mailpit.ts';
 export { FERRETDB_VERSION } from './components/mongodb.ts';
 export { APICURIO_VERSION } from './components/registry.ts';
 export { STRIPE_MOCK_VERSION } from './components/stripe-mock.ts';

@@ -2,12 +2,21 @@
  * The stack's Mailpit as the notification sender and the tests use it: nodemailer delivers over SMTP a message with
  * a PDF attachment and a Message-ID of our choosing; the testkit's mailbox finds it by that exact Message-ID within
  * its namespace's domain only, reads the attachment's bytes back, and poppler reads the PDF's text and renders its
- * first page. The web inbox is served with its UI bundle.
+ * first page. The web inbox is served with its UI bundle. A private Mailpit misbehaves on demand: down, then back,
+ * a 550 for one recipient, a chaos 451.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNamespace, eventually, mailpitUrl, type Namespace, pdfFirstPagePng, pdfText } from '@streamshop/testkit';
+import {
+  createNamespace,
+  eventually,
+  mailpitUrl,
+  type Namespace,
+  pdfFirstPagePng,
+  pdfText,
+  startPrivateMailpit,
+} from '@streamshop/testkit';
 import nodemailer from 'nodemailer';
 import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,5 +131,30 @@ describe('Mailpit in the local stack', () => {
     expect(Number(bundle.headers.get('content-length') ?? (await bundle.arrayBuffer()).byteLength)).toBeGreaterThan(
       100_000,
     );
+  });
+
+  it('runs privately for SMTP failures: refused while stopped, back on the same port, 550 to one recipient, chaos 451', async () => {
+    const mailpit = await startPrivateMailpit(ns.config, { allowedRecipients: '^ok@' });
+    const transport = nodemailer.createTransport(mailpit.smtpUrl);
+    const send = (to: string) =>
+      transport.sendMail({ from: ns.config.notifications.from, to, subject: `to ${to}`, text: 'hello' }).then(
+        () => 'sent',
+        (err: { code?: string; responseCode?: number }) => err.responseCode ?? err.code,
+      );
+    try {
+      expect(await send('ok@example.test')).toBe('sent');
+      expect(await send('refused@example.test')).toBe(550);
+      await mailpit.stop();
+      expect(await send('ok@example.test')).toBe('ESOCKET');
+      await mailpit.start();
+      expect(await send('ok@example.test')).toBe('sent');
+      await mailpit.api.setChaosTriggers({ Recipient: { ErrorCode: 451, Probability: 100 } });
+      expect(await send('ok@example.test')).toBe(451);
+      const received = await mailpit.api.searchMessages({ query: 'to:"ok@example.test"' });
+      expect(received.messages).toHaveLength(2);
+    } finally {
+      transport.close();
+      await mailpit.close();
+    }
   });
 });

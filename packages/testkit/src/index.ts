@@ -10,5 +10,6 @@ export {
 } from './mailpit.ts';
 export { createNamespace, type Namespace } from './namespace.ts';
 export { pdfFirstPagePng, pdfText } from './pdf.ts';
+export { type PrivateMailpit, type PrivateMailpitOptions, startPrivateMailpit } from './private-mailpit.ts';
 export { fastConsumer, testLogger } from './test-clients.ts';
 export { testConfig } from './test-config.ts';

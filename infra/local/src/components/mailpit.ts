@@ -76,6 +76,12 @@ async function buildWebUi(ctx: StackContext, src: string, logFile: string): Prom
   }
 }
 
+/** The built binary, building it first when needed: tests run private Mailpits of their own with it. */
+export async function mailpitBinary(ctx: StackContext): Promise<string> {
+  await mailpit.prepare(ctx);
+  return join(ctx.paths.bin, 'mailpit');
+}
+
 export const mailpit: Component = {
   name: 'mailpit',
   origin: `Go module ${MAILPIT_MODULE}@${MAILPIT_VERSION}, web UI built with npm; SMTP on STREAMSHOP_MAILPIT_SMTP_PORT`,
