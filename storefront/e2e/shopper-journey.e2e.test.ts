@@ -5,12 +5,16 @@
  * placed → stock reserved → payment requested → paid → confirmed on its own, over SSE, without a reload. Once with
  * Stripe's test mode, once through the PayPal sandbox's approval page; then a second shopper who opens the first
  * one's order URL is told it does not exist. Every step leaves a screenshot in storefront/e2e/screenshots/.
+ * The paid Stripe order's invoice is downloaded from the order page: a PDF whose text has the invoice number, its
+ * first page kept beside the screenshots.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Platform } from '@streamshop/cli/platform';
-import { createNamespace, type Namespace } from '@streamshop/testkit';
+import { createNamespace, type Namespace, pdfFirstPagePng, pdfText } from '@streamshop/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, newShopper, screenshots } from './browser.ts';
+import { launchChromium, newShopper, SCREENSHOTS_DIR, screenshots } from './browser.ts';
 import { startE2ePlatform } from './platform.ts';
 import {
   expectReached,
@@ -43,6 +47,26 @@ afterAll(async () => {
   await platform?.stop();
   await ns?.cleanup();
 });
+
+/**
+ * Clicks "Download invoice" once the invoice is issued (a moment after the payment) and captures the file Chromium
+ * saves: a PDF named for its number, whose text carries that number and the order's id; its first page goes beside
+ * the screenshots.
+ */
+async function downloadInvoice(page: Page, orderId: string, journey: string): Promise<string> {
+  const button = page.getByRole('button', { name: /^Download invoice INV-\d{4}-\d{6}$/ });
+  await button.waitFor({ timeout: ORDER_SETTLES_MS });
+  const number = (await button.textContent())?.replace('Download invoice ', '') ?? '';
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  expect(download.suggestedFilename()).toBe(`${number}.pdf`);
+  const pdf = await readFile(await download.path());
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  const text = await pdfText(pdf);
+  expect(text).toContain(`Invoice ${number}`);
+  expect(text).toContain(`Order: ${orderId}`);
+  await pdfFirstPagePng(pdf, join(SCREENSHOTS_DIR, journey, 'invoice-page-1.png'));
+  return number;
+}
 
 /** Search the catalog, check the results match, add the first two products in stock. */
 async function searchAndAddTwo(page: Page, shot: Shot): Promise<string[]> {
@@ -107,6 +131,10 @@ describe('the shopper journey in a real browser', () => {
       await waitForStatus(page, 'confirmed');
       await expectReached(page, ['placed', 'reserved', 'payment_requested', 'paid', 'confirmed']);
       await shot(page, 'confirmed');
+
+      // The paid order's invoice: issued by the invoicing service, offered on the page once the order knows it.
+      await downloadInvoice(page, orderId, 'stripe');
+      await shot(page, 'invoice-downloaded');
 
       expect(await windowStillMarked(page)).toBe(true);
       expect(new URL(page.url()).pathname).toBe(`/orders/${orderId}`);
