@@ -76,4 +76,12 @@ describe('loadConfig', () => {
       /TIMER_INTERVAL_MS="0": expected a duration of at least 1 ms/,
     );
   });
+
+  it('reads NOTIFY_NOT_BEFORE as an instant, unset by default', () => {
+    expect(loadConfig({}).notifications.notBefore).toBeUndefined();
+    expect(loadConfig({ NOTIFY_NOT_BEFORE: '2026-03-01T10:00:00+01:00' }).notifications.notBefore).toBe(
+      Date.UTC(2026, 2, 1, 9),
+    );
+    expect(() => loadConfig({ NOTIFY_NOT_BEFORE: '2026-03-01' })).toThrow(/NOTIFY_NOT_BEFORE="2026-03-01"/);
+  });
 });

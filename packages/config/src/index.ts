@@ -197,6 +197,10 @@ const EnvSchema = z.object({
   NOTIFY_ADMIN_EMAILS: emailList.default(['ops@streamshop.local']),
   NOTIFY_SMTP_MAX_ATTEMPTS: z.coerce.number().int().min(1, { error: 'expected at least 1' }).default(5),
   NOTIFY_SMTP_RETRY_BASE_MS: millis(1_000),
+  NOTIFY_NOT_BEFORE: z.iso
+    .datetime({ offset: true, error: 'expected an ISO 8601 instant such as 2026-03-01T09:00:00Z' })
+    .transform((s) => Date.parse(s))
+    .optional(),
   SHOP_NAME: z.string().min(1).default('streamshop'),
   SHOP_PUBLIC_URL: urlWith(['http:', 'https:'], 'https://shop.example.com').optional(),
   SHOP_LOCALE: z
@@ -368,6 +372,11 @@ export interface Config {
     adminEmails: string[];
     /** Transient SMTP answers (4xx) are retried this many times with exponential backoff from baseMs, then recorded. */
     retry: { maxAttempts: number; baseMs: number };
+    /**
+     * Events that occurred before this instant (epoch ms) owe no message: the reactor reads its topics from the
+     * beginning, so a shop adding the service sets it to the deployment time and past customers get no e-mail.
+     */
+    notBefore: number | undefined;
   };
   invoicing: {
     seller: { name: string; addressLines: string[]; vatId: string | undefined };
@@ -538,6 +547,7 @@ export function loadConfig(
       from: e.NOTIFY_FROM,
       adminEmails: e.NOTIFY_ADMIN_EMAILS,
       retry: { maxAttempts: e.NOTIFY_SMTP_MAX_ATTEMPTS, baseMs: e.NOTIFY_SMTP_RETRY_BASE_MS },
+      notBefore: e.NOTIFY_NOT_BEFORE,
     },
     invoicing: {
       seller: {

@@ -45,7 +45,7 @@ export function startNotificationService(
     serde: w.serde,
     dlqTopic: w.topic('commerce.dlq'),
     react: (record) =>
-      translate(asNotificationSource(record)).map((command) => ({
+      translate(asNotificationSource(record), { notBefore: config.notifications.notBefore }).map((command) => ({
         topic: topics.commands,
         key: command.value.aggregateId,
         type: command.type,

@@ -17,4 +17,9 @@ export {
   refundNotificationId,
   stockMailboxId,
 } from './notification.ids.ts';
-export { asNotificationSource, type NotificationSource, translate } from './notification.reactor.ts';
+export {
+  asNotificationSource,
+  type NotificationSource,
+  type TranslateOptions,
+  translate,
+} from './notification.reactor.ts';

@@ -194,4 +194,57 @@ describe('translate', () => {
     const b = event('streamshop.orders.OrderDelivered', ORDER, {}, 'evt-b');
     expect(translate(b)[0]!.value.commandId).not.toBe(translate(a)[0]!.value.commandId);
   });
+  describe('with notBefore (NOTIFY_NOT_BEFORE): a shop’s history owes no message', () => {
+    const at = (source: NotificationSource, occurredAt: number) =>
+      ({ ...source, value: { ...source.value, occurredAt } }) as NotificationSource;
+    const shipped = event('streamshop.orders.OrderShipped', ORDER, { carrier: 'DHL', trackingNumber: 'JJD1' });
+    const invoiced = event('streamshop.invoicing.InvoiceIssued', 'invoices-2026', {
+      document: doc('invoice', 'INV-2026-000001', 4999),
+    });
+    const credited = event('streamshop.invoicing.CreditNoteIssued', 'invoices-2026', {
+      document: doc('credit_note', 'CN-2026-000001', 1500, 'damaged'),
+      refundId: 'evt-refund',
+    });
+    const restocked = event('streamshop.inventory.LowStockThresholdSet', 'SKU-1', {
+      threshold: 5,
+      previousThreshold: 0,
+      levels: { onHand: 1, reserved: 0, available: 1 },
+    });
+    const cutOff = { notBefore: T0 };
+
+    it('an event from before the cut-off requests nothing and notes no stock level (no alert for a past dip)', () => {
+      for (const past of [shipped, invoiced, credited, restocked]) {
+        expect(translate(at(past, T0 - 1), cutOff), past.type).toEqual([]);
+        // The same event at or after the cut-off is translated as without it.
+        expect(translate(at(past, T0), cutOff), past.type).toEqual(translate(at(past, T0)));
+        expect(translate(at(past, T0), cutOff)).toHaveLength(1);
+      }
+    });
+
+    it('an order placed before the cut-off still notes its contact, so its later shipment is told', () => {
+      const placed = event('streamshop.orders.OrderPlaced', ORDER, {
+        customerId: 'user_1',
+        lines: [],
+        shippingAddress: {
+          name: 'Ada',
+          line1: '1 Road',
+          line2: null,
+          postalCode: '1000',
+          city: 'Town',
+          region: null,
+          country: 'DE',
+        },
+        currency: 'EUR',
+        total: eur(100),
+        paymentProvider: 'stripe',
+        contact: { email: 'ada@example.com', name: 'Ada', locale: 'de-DE' },
+      });
+      expect(translate(at(placed, T0 - 86_400_000), cutOff).map((c) => c.type)).toEqual([
+        'streamshop.notifications.NoteOrderContact',
+      ]);
+      expect(translate(at(shipped, T0 + 1), cutOff).map((c) => c.value)).toMatchObject([
+        { kind: 'order_shipped', trackingNumber: 'JJD1' },
+      ]);
+    });
+  });
 });

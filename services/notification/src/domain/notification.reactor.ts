@@ -10,6 +10,11 @@
  *   tracking); OrderDelivered → order_delivered;
  * - every inventory event (each carries the SKU's levels) → NoteStockLevel, with the threshold when it set one.
  *
+ * With `notBefore` (config.notifications.notBefore, NOTIFY_NOT_BEFORE), an event that occurred before it causes no
+ * command but the contact note: the reactor reads its topics from the beginning, so a shop that adds the service
+ * would otherwise e-mail every past customer (and alert the admins of every past dip). OrderPlaced still notes the
+ * contact, which sends nothing, so an order placed before the cut-off and shipped after it is told of its shipment.
+ *
  * Every command is derived, never drawn: commandId is UUID v5 of the event id and the command's index, causationId
  * the event id, issuedAt its occurredAt, correlationId and actorId copied. Re-running over the same event (a retry
  * after a crash, a replay) gives byte-identical commands, which the mailbox treats as the no-ops they are.
@@ -91,9 +96,16 @@ export function asNotificationSource(record: { type: string; value: unknown }): 
   return record as NotificationSource;
 }
 
+export interface TranslateOptions {
+  /** Epoch ms: events that occurred before it owe no message (see the module's comment). */
+  notBefore?: number | undefined;
+}
+
 /** One event → the mailbox commands it causes (`[]` for events no message follows from). */
-export function translate(event: NotificationSource): NotificationsCommand[] {
+export function translate(event: NotificationSource, options: TranslateOptions = {}): NotificationsCommand[] {
   const { commands, send, request } = commandsCausedBy(event.value);
+  const before = options.notBefore !== undefined && event.value.occurredAt < options.notBefore;
+  if (before && event.type !== 'streamshop.orders.OrderPlaced') return commands;
   switch (event.type) {
     case 'streamshop.orders.OrderPlaced': {
       const { aggregateId: orderId, customerId, contact } = event.value;
