@@ -304,7 +304,11 @@ describe('the back office in a real browser', () => {
       expect(await count('import-failed')).toBe(3);
 
       const failures = admin.getByTestId('import-failure');
-      const rows = await failures.evaluateAll((trs) => trs.map((tr) => [tr.dataset.row, tr.textContent]));
+      // Runs in the page. Typed by shape: the CLI's import graph brings React's empty DOM stubs (no DOM lib here).
+      type Row = { dataset: Record<string, string | undefined>; textContent: string | null };
+      const rows = await failures.evaluateAll((trs) =>
+        (trs as unknown as Row[]).map((tr) => [tr.dataset.row, tr.textContent]),
+      );
       expect(rows.map(([row]) => Number(row))).toEqual(generated.bad.map((b) => b.row));
       for (const [i, bad] of generated.bad.entries()) expect(rows[i]![1]).toContain(bad.reason);
 
