@@ -25,8 +25,11 @@ export interface PrivateMailpit {
   readonly smtpUrl: string;
   readonly httpUrl: string;
   readonly api: MailpitClient;
-  /** Starts it again on the same ports with the same messages; resolves once it answers. */
-  start(): Promise<void>;
+  /**
+   * Starts it again on the same ports with the same messages (with `options`, those instead of the first ones: the
+   * recipient refused before may be accepted now); resolves once it answers.
+   */
+  start(options?: PrivateMailpitOptions): Promise<void>;
   /** Stops it (SIGTERM); connections to its SMTP port are then refused. */
   stop(): Promise<void>;
   /** Stops it and deletes its messages. */
@@ -46,14 +49,15 @@ function freePort(): Promise<number> {
 
 export async function startPrivateMailpit(
   config: Config,
-  options: PrivateMailpitOptions = {},
+  initial: PrivateMailpitOptions = {},
 ): Promise<PrivateMailpit> {
   const bin = await mailpitBinary(stackContext(config, () => {}));
   const [smtpPort, httpPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'mailpit-'));
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const api = new MailpitClient(httpUrl);
-  const args = [
+  let options = initial;
+  const args = () => [
     '--smtp',
     `127.0.0.1:${smtpPort}`,
     '--listen',
@@ -76,9 +80,10 @@ export async function startPrivateMailpit(
     running.kill('SIGTERM');
     await exited;
   };
-  const start = async () => {
+  const start = async (next?: PrivateMailpitOptions) => {
     if (child) return;
-    const started = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (next) options = next;
+    const started = spawn(bin, args(), { stdio: ['ignore', 'ignore', 'inherit'] });
     child = started;
     await eventually(
       async () => {

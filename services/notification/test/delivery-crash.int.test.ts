@@ -1,6 +1,7 @@
 /**
  * The delivery guarantee under a crash: the notification service runs in a child process that is SIGKILLed right
- * after Mailpit accepted its third message of a batch and before the sender recorded it. After a restart every
+ * after the stack's Mailpit accepted its third message of a batch and before the sender recorded it (what arrived is
+ * read with the testkit's mailbox, scoped to this file's mail domain). After a restart every
  * message of the batch is delivered, at most one twice — the one in flight — with the same Message-ID, and each
  * is recorded sent once.
  */
@@ -11,7 +12,7 @@ import { AvroSerde } from '@streamshop/schemas';
 import type { NotificationKind } from '@streamshop/schemas/types';
 import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopics, mailboxSender, mailDomain, mailpit, observeNotifications } from './delivery.fixture.ts';
+import { createTopics, mailboxSender, observeNotifications } from './delivery.fixture.ts';
 
 let ns: Namespace;
 let serde: AvroSerde;
@@ -57,7 +58,7 @@ describe('a sender killed between SMTP acceptance and its record', () => {
   it('delivers every message of the batch, at most one twice with the same Message-ID', {
     timeout: 300_000,
   }, async () => {
-    const mail = mailpit(ns.config);
+    const mailbox = ns.mailbox();
     const smtpUrl = `smtp://127.0.0.1:${ns.config.stack.ports.mailpitSmtp}`;
     const seen = await observeNotifications(ns, serde);
     const reports = await observeNotifications(ns, serde, 'notifications.commands');
@@ -65,7 +66,7 @@ describe('a sender killed between SMTP acceptance and its record', () => {
     try {
       // One mailbox, so the batch is one partition, handled in order: the crash hits exactly the third message.
       const orderId = `order-${randomUUID()}`;
-      const to = `crash-${orderId.slice(-8)}@${mailDomain(ns)}`;
+      const to = mailbox.address(`crash-${orderId.slice(-8)}`);
       const kinds: NotificationKind[] = [
         'payment_failed',
         'order_shipped',
@@ -86,7 +87,7 @@ describe('a sender killed between SMTP acceptance and its record', () => {
           reports.of('RecordNotificationSent', ids[1]).length === 1,
         { timeoutMs: 60_000, message: 'the messages before the crash reported sent' },
       );
-      expect((await mail.to(to)).length).toBe(3);
+      expect(await mailbox.search({ to })).toHaveLength(3);
       expect(reports.of('RecordNotificationSent', ids[2])).toEqual([]);
 
       await startChild(smtpUrl, 0);
@@ -95,10 +96,7 @@ describe('a sender killed between SMTP acceptance and its record', () => {
         message: 'every message of the batch recorded sent after the restart',
       });
       const requested = ids.map((id) => String(seen.of('NotificationRequested', id)[0]!.value.messageId));
-      const delivered = await eventually(async () => {
-        const found = await mail.to(to);
-        return found.length >= ids.length && found;
-      });
+      const delivered = await mailbox.waitFor({ to }, { count: ids.length });
       const copies = new Map<string, number>();
       for (const m of delivered) copies.set(m.MessageID, (copies.get(m.MessageID) ?? 0) + 1);
       expect([...copies.keys()].sort()).toEqual([...requested].sort());

@@ -1,20 +1,16 @@
 /**
  * What the delivery tests share: the notification service as it really runs (`startNotificationService`) under a
- * test file's prefix, mailbox commands sent as the reactor sends them, a read_committed observer of
- * notifications.events, and reading what arrived in Mailpit (its REST API) and in a PDF (pdftotext).
+ * test file's prefix, mailbox commands sent as the reactor sends them, and a read_committed observer of
+ * notifications.events. What arrived is read from Mailpit with the testkit's mailbox (the stack's Mailpit, scoped to
+ * the file's mail domain) or its private Mailpit, and PDFs with its pdfText.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { Config } from '@streamshop/config';
 import { commandEnvelope } from '@streamshop/eventsourcing-kafka';
 import { type AvroSerde, ensureTopics, type RecordTypes, topicName } from '@streamshop/schemas';
 import type { InvoiceDocument, NotificationKind } from '@streamshop/schemas/types';
 import { fastConsumer, type Namespace } from '@streamshop/testkit';
 import { Partitioners } from 'kafkajs';
-
-/** A recipient domain of this test file's own, so parallel files never read each other's mail. */
-export const mailDomain = (ns: Namespace) => `${ns.id.replace(/_/g, '-')}.test`;
 
 export const serviceOptions = (ns: Namespace, logger: import('pino').Logger) => ({
   prefix: ns.topicPrefix,
@@ -112,53 +108,4 @@ export async function observeNotifications(
         e.type === `streamshop.notifications.${type}` && (!notificationId || e.value.notificationId === notificationId),
     );
   return { seen, of, stop: () => consumer.disconnect() };
-}
-
-/** Mailpit's REST API (https://mailpit.axllent.org/docs/api-v1/): what reached the inbox. */
-export function mailpit(config: Config) {
-  const base = `http://127.0.0.1:${config.stack.ports.mailpitHttp}/api/v1`;
-  const json = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${base}${path}`);
-    if (!res.ok) throw new Error(`Mailpit ${path}: ${res.status}`);
-    return (await res.json()) as T;
-  };
-  return {
-    /** Summaries of the messages to `address`, oldest first. */
-    async to(address: string) {
-      const { messages } = await json<{ messages: { ID: string; MessageID: string; Subject: string }[] }>(
-        `/search?limit=200&query=${encodeURIComponent(`to:"${address}"`)}`,
-      );
-      return [...messages].reverse();
-    },
-    message: (id: string) =>
-      json<{
-        ID: string;
-        MessageID: string;
-        Subject: string;
-        Text: string;
-        HTML: string;
-        Attachments: { PartID: string; FileName: string; ContentType: string }[];
-      }>(`/message/${id}`),
-    async part(id: string, partId: string): Promise<Buffer> {
-      const res = await fetch(`${base}/message/${id}/part/${partId}`);
-      if (!res.ok) throw new Error(`Mailpit part ${partId} of ${id}: ${res.status}`);
-      return Buffer.from(await res.arrayBuffer());
-    },
-  };
-}
-
-/** The text of a PDF, as poppler's pdftotext extracts it (layout kept, so a table row stays on one line). */
-export async function pdfText(pdf: Buffer): Promise<string> {
-  const run = promisify(execFile);
-  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const dir = await mkdtemp(join(tmpdir(), 'pdf-'));
-  try {
-    await writeFile(join(dir, 'in.pdf'), pdf);
-    const { stdout } = await run('pdftotext', ['-layout', join(dir, 'in.pdf'), '-']);
-    return stdout;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }

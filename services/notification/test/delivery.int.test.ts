@@ -1,34 +1,32 @@
 /**
  * The SMTP sender on the real stack: the notification service as it runs (mailbox, reactor, sender) delivers what
- * the mailbox records as owed — to Mailpit with its Message-ID and the invoice PDF — and records it sent; and
- * against an SMTP server that is down, then up, then refuses one recipient (the `smtp-server` package, which
- * answers what we tell it), messages wait, go out when it returns, a 550 is recorded failed without holding up the
- * next one, and `streamshop notifications retry` sends it again.
+ * the mailbox records as owed — to the stack's Mailpit with its Message-ID and the invoice PDF — and records it
+ * sent; and against a Mailpit of the test's own (the testkit's startPrivateMailpit: stopped, started again on the
+ * same port, refusing every recipient but those allowed with 550, answering 451 by its chaos triggers) messages wait
+ * while it is down, go out when it returns, a 550 is recorded failed permanent without holding up the next one, a
+ * 451 is tried again and then recorded failed, and `streamshop notifications retry` sends the refused one again.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
 import { sampleInvoice } from '@streamshop/invoice-pdf/testing';
 import { startProjections } from '@streamshop/projections/main';
 import { AvroSerde } from '@streamshop/schemas';
-import { createNamespace, eventually, fastConsumer, type Namespace, testLogger } from '@streamshop/testkit';
+import {
+  createNamespace,
+  eventually,
+  fastConsumer,
+  type Namespace,
+  pdfText,
+  startPrivateMailpit,
+  testLogger,
+} from '@streamshop/testkit';
 import { pino } from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startNotificationService } from '../src/main.ts';
-import {
-  createTopics,
-  mailboxSender,
-  mailDomain,
-  mailpit,
-  observeNotifications,
-  pdfText,
-  serviceOptions,
-  withSmtp,
-} from './delivery.fixture.ts';
+import { createTopics, mailboxSender, observeNotifications, serviceOptions, withSmtp } from './delivery.fixture.ts';
 
 let ns: Namespace;
 let serde: AvroSerde;
@@ -63,7 +61,7 @@ describe('SMTP delivery through Mailpit', () => {
   it('sends an owed confirmation once, with its Message-ID and the invoice PDF, and records it sent', {
     timeout: 180_000,
   }, async () => {
-    const mail = mailpit(ns.config);
+    const mailbox = ns.mailbox();
     const smtpUrl = `smtp://127.0.0.1:${ns.config.stack.ports.mailpitSmtp}`;
     await start(startNotificationService(withSmtp(ns.config, smtpUrl), serviceOptions(ns, testLogger())));
     const seen = await observeNotifications(ns, serde);
@@ -72,7 +70,7 @@ describe('SMTP delivery through Mailpit', () => {
     closers.push(commands.stop);
 
     const orderId = `order-${randomUUID()}`;
-    const to = `ada-${orderId.slice(-8)}@${mailDomain(ns)}`;
+    const to = mailbox.address(`ada-${orderId.slice(-8)}`);
     const invoice = sampleInvoice({ orderId, number: 'INV-2026-004217' });
     await commands.contact(orderId, to);
     await commands.request(orderId, 'order_confirmed', invoice);
@@ -85,84 +83,45 @@ describe('SMTP delivery through Mailpit', () => {
     const [requested] = seen.of('NotificationRequested', id);
     expect(sent.value).toMatchObject({ attempt: 1, messageId: requested!.value.messageId });
 
-    const [summary, ...others] = await eventually(async () => {
-      const found = await mail.to(to);
-      return found.length > 0 && found;
-    });
+    const messageId = String(requested!.value.messageId);
+    const [summary, ...others] = await mailbox.waitFor({ to });
     expect(others).toEqual([]);
-    const message = await mail.message(summary!.ID);
-    expect(message.MessageID).toBe(String(requested!.value.messageId).replace(/^<|>$/g, ''));
+    expect((await mailbox.byMessageId(messageId)).map((m) => m.ID)).toEqual([summary!.ID]);
+    const message = await mailbox.message(summary!.ID);
+    expect(message.MessageID).toBe(messageId.replace(/^<|>$/g, ''));
     expect(message.Subject).toContain('INV-2026-004217');
     expect(message.Text).toContain(orderId);
     expect(message.Attachments.map((a) => [a.FileName, a.ContentType])).toEqual([
       ['INV-2026-004217.pdf', 'application/pdf'],
     ]);
-    const pdf = await mail.part(message.ID, message.Attachments[0]!.PartID);
+    const pdf = await mailbox.attachment(message.ID, message.Attachments[0]!.PartID);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(await pdfText(pdf)).toContain('INV-2026-004217');
     expect(seen.of('NotificationFailed', id)).toEqual([]);
   });
 });
 
-/** A port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** A warning the sender logged about a message (the logger's JSON lines). */
+interface Warning {
+  msg: string;
+  notificationId?: string;
 }
 
-interface Received {
-  to: string[];
-  messageId: string;
-}
-
-/** An SMTP server that accepts everything but the recipients in `refuse`, answered 550. */
-async function smtpServer(port: number, refuse: Set<string>) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (!refuse.has(address.address)) return callback();
-      callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const head =
-          Buffer.concat(chunks)
-            .toString('utf8')
-            .split(/\r?\n\r?\n/)[0] ?? '';
-        const messageId = /^Message-ID:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? '';
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return { received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-describe('SMTP down, a refused recipient, and an operator retry', () => {
-  it('waits while the server is down, fails a 550 permanently without blocking the next, and retries it from the CLI', {
+describe('SMTP down, a refused recipient, a deferring server, and an operator retry', () => {
+  it('waits while the server is down, fails a 550 permanently without blocking the next, retries a 451 then fails it, and retries the 550 from the CLI', {
     timeout: 300_000,
   }, async () => {
-    const port = await freePort();
-    const warnings: { msg: string; notificationId?: string }[] = [];
-    const logger = pino(
-      { level: 'warn' },
-      { write: (line: string) => warnings.push(JSON.parse(line) as { msg: string }) },
-    );
+    // Only these recipients are accepted; `refused@` is answered 550 (Mailpit's --smtp-allowed-recipients).
+    const smtp = await startPrivateMailpit(ns.config, { allowedRecipients: '^(first|last|deferred)@' });
+    closers.push(() => smtp.close());
+    await smtp.stop();
+    const warnings: Warning[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line) as Warning) });
+    const warned = (msg: string, notificationId?: string) =>
+      warnings.filter((w) => w.msg === msg && (!notificationId || w.notificationId === notificationId));
     await start(
       startNotificationService(
-        withSmtp(ns.config, `smtp://127.0.0.1:${port}`, { maxAttempts: 2, baseMs: 200 }),
+        withSmtp(ns.config, smtp.smtpUrl, { maxAttempts: 2, baseMs: 200 }),
         serviceOptions(ns, logger),
       ),
     );
@@ -182,10 +141,9 @@ describe('SMTP down, a refused recipient, and an operator retry', () => {
     closers.push(commands.stop);
 
     // Three orders on one mailbox partition or several: the refused one sits between the two others in time.
-    const domain = mailDomain(ns);
     const orders = ['first', 'refused', 'last'].map((name) => ({
       orderId: `order-${name}-${randomUUID()}`,
-      to: `${name}@${domain}`,
+      to: `${name}@${ns.mailDomain}`,
     }));
     for (const { orderId, to } of orders) {
       await commands.contact(orderId, to);
@@ -193,20 +151,16 @@ describe('SMTP down, a refused recipient, and an operator retry', () => {
     }
 
     // Down: every message is tried, told to wait, and none is recorded as failed.
+    const waiting = 'SMTP server unavailable; the message waits';
     await eventually(
-      () =>
-        new Set(
-          warnings.filter((w) => w.msg === 'SMTP server unavailable; the message waits').map((w) => w.notificationId),
-        ).size >= 1 && warnings.filter((w) => w.msg === 'SMTP server unavailable; the message waits').length >= 3,
+      () => new Set(warned(waiting).map((w) => w.notificationId)).size >= 1 && warned(waiting).length >= 3,
       { timeoutMs: 90_000, message: 'the sender found the SMTP server unavailable and waits' },
     );
     const ids = orders.map(({ orderId }) => `order_shipped:${orderId}`);
     expect(ids.flatMap((id) => [...seen.of('NotificationFailed', id), ...seen.of('NotificationSent', id)])).toEqual([]);
 
-    // Up, refusing one recipient.
-    const refuse = new Set([orders[1]!.to]);
-    const server = await smtpServer(port, refuse);
-    closers.push(server.close);
+    // Up again on the same port, refusing one recipient.
+    await smtp.start();
     const idOf = (i: number) => `order_shipped:${orders[i]!.orderId}`;
     await eventually(
       () => seen.of('NotificationSent', idOf(0)).length === 1 && seen.of('NotificationSent', idOf(2)).length === 1,
@@ -220,10 +174,29 @@ describe('SMTP down, a refused recipient, and an operator retry', () => {
       message: 'the refused message recorded failed',
     });
     expect(failed.value).toMatchObject({ attempt: 1, permanent: true, smtpCode: 550 });
-    expect(server.received.map((r) => r.to[0]).sort()).toEqual([orders[0]!.to, orders[2]!.to].sort());
+    const received = async () => (await smtp.api.listMessages(0, 100)).messages;
+    expect((await received()).map((m) => m.To[0]!.Address).sort()).toEqual([orders[0]!.to, orders[2]!.to].sort());
 
-    // The operator fixes the address's problem and retries through the CLI, once the read model shows it failed.
-    refuse.clear();
+    // A server answering 451 (Mailpit's chaos trigger at RCPT TO): tried again once (maxAttempts 2), then recorded
+    // failed, not permanent, so an operator may retry it.
+    await smtp.api.setChaosTriggers({ Recipient: { ErrorCode: 451, Probability: 100 } });
+    const deferred = { orderId: `order-deferred-${randomUUID()}`, to: `deferred@${ns.mailDomain}` };
+    await commands.contact(deferred.orderId, deferred.to);
+    await commands.request(deferred.orderId, 'order_shipped');
+    const deferredId = `order_shipped:${deferred.orderId}`;
+    const gaveUp = await eventually(() => seen.of('NotificationFailed', deferredId)[0] ?? false, {
+      timeoutMs: 60_000,
+      message: 'the deferred message recorded failed after its retries',
+    });
+    expect(gaveUp.value).toMatchObject({ attempt: 1, permanent: false, smtpCode: 451 });
+    expect(warned('SMTP server deferred the message; trying again', deferredId)).toHaveLength(1);
+    expect(seen.of('NotificationSent', deferredId)).toEqual([]);
+    await smtp.api.setChaosTriggers();
+
+    // The operator fixes the address's problem (the server now accepts every recipient) and retries the refused
+    // message through the CLI, once the read model shows it failed.
+    await smtp.stop();
+    await smtp.start({});
     const cli = fileURLToPath(new URL('../../../packages/cli/bin/streamshop.js', import.meta.url));
     const env = { ...process.env, MONGODB_DATABASE: ns.database, STREAMSHOP_LOG_LEVEL: 'error' };
     const args = ['--prefix', ns.topicPrefix, '--redis-prefix', ns.redisPrefix];
@@ -257,8 +230,8 @@ describe('SMTP down, a refused recipient, and an operator retry', () => {
       [2, 'ops-alice'],
     ]);
     expect(retried[1]!.value.messageId).toBe(retried[0]!.value.messageId);
-    expect(server.received.filter((r) => r.to[0] === orders[1]!.to).map((r) => r.messageId)).toEqual([
-      `<${String(retried[0]!.value.messageId).replace(/^<|>$/g, '')}>`,
+    expect((await received()).filter((m) => m.To[0]!.Address === orders[1]!.to).map((m) => m.MessageID)).toEqual([
+      String(retried[0]!.value.messageId).replace(/^<|>$/g, ''),
     ]);
 
     // A second retry of a sent message is refused, in the operator's terms.

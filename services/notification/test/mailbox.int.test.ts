@@ -121,7 +121,7 @@ const requestsFor = (orderId: string) =>
 
 it('an order placed with a contact and then shipped owes exactly one order_shipped message, to that contact', async () => {
   const orderId = `order-${randomUUID()}`;
-  const email = `ada+${orderId}@${ns.id.replace(/_/g, '-')}.test`;
+  const email = `ada+${orderId}@${ns.mailDomain}`;
   await orderEvent('streamshop.orders.OrderPlaced', orderId, 1, placed(email));
   const shippedId = await orderEvent('streamshop.orders.OrderShipped', orderId, 2, {
     carrier: 'DHL',
