@@ -69,12 +69,17 @@ export interface GenerationControl {
   ensure(model: ReadModelName, collection: string): Promise<ControlDocument>;
   /** Reserves the next generation number and records it (building, or a point-in-time copy). */
   allocate(model: ReadModelName, collection: string, options?: { until?: number }): Promise<GenerationInfo>;
-  /** Compare-and-set of the active generation; false when someone else switched first. */
+  /**
+   * Compare-and-set of the active generation; false when someone else switched first, or, given `releasedAt`, when
+   * the handoff released then is no longer standing (the worker gave up waiting and resumed the old generation, so
+   * it holds events the new one may not).
+   */
   activate(
     model: ReadModelName,
     from: number,
     to: number,
     retire: { dropAfter: number; keep: boolean },
+    releasedAt?: number,
   ): Promise<boolean>;
   setState(model: ReadModelName, generation: number, state: GenerationState): Promise<void>;
   requestHandoff(model: ReadModelName, from: number, to: number): Promise<void>;
@@ -138,10 +143,12 @@ export function createGenerationControl(options: {
       await col.updateOne({ _id: model }, { $set: { [`generations.g${generation}`]: g } });
       return g;
     },
-    async activate(model, from, to, retire) {
+    async activate(model, from, to, retire, releasedAt) {
       const now = Date.now();
       const result = await col.updateOne(
-        { _id: model, active: from },
+        releasedAt === undefined
+          ? { _id: model, active: from }
+          : { _id: model, active: from, 'handoff.to': to, 'handoff.released.at': releasedAt },
         {
           $set: {
             active: to,

@@ -112,7 +112,7 @@ export function createProjectionWorker<D extends ReadModelDocument>(
     if (handedOff !== null) {
       if (doc.active !== handedOff) {
         await follow(doc.active, doc); // the rebuild switched: fold the new active generation from its offsets
-      } else if (!doc.handoff || now - doc.handoff.requestedAt > handoffTimeoutMs) {
+      } else if (!doc.handoff || now - (doc.handoff.released?.at ?? doc.handoff.requestedAt) > handoffTimeoutMs) {
         logger.warn({ generation: handedOff }, 'the rebuild did not switch; resuming the active generation');
         if (doc.handoff) await control.clearHandoff(model);
         await follow(handedOff, doc);

@@ -26,6 +26,9 @@ import {
 } from './offsets.ts';
 import { dropGeneration } from './projection-worker.ts';
 
+/** Handoffs asked for before giving up, when the worker keeps withdrawing them (catching up takes too long). */
+const MAX_HANDOFF_ATTEMPTS = 3;
+
 export type RebuildPhase = 'folding' | 'handoff' | 'catching-up' | 'switched' | 'done';
 
 export interface RebuildProgress {
@@ -152,6 +155,24 @@ export async function rebuildProjection<D extends ReadModelDocument>(
     }
   };
 
+  /** Asks the running worker (if one is alive) to stop folding `from` and say how far it got. */
+  const handOver = async (from: number, attempt: number): Promise<{ at: number; offsets: PartitionOffsets } | null> => {
+    const doc = await control.read(model);
+    const workerAlive = !!doc?.worker && Date.now() - doc.worker.seenAt < (options.workerStaleMs ?? 10_000);
+    if (!workerAlive) return null;
+    log(`${model}: caught up; asking the running worker to hand generation ${from} over (attempt ${attempt})`);
+    await control.requestHandoff(model, from, info.generation);
+    const deadline = Date.now() + (options.handoffWaitMs ?? 20_000);
+    while (Date.now() < deadline && !options.signal?.aborted) {
+      const released = (await control.read(model))?.handoff?.released;
+      if (released) return { at: released.at, offsets: fromDocument(released.offsets) };
+      await report('handoff');
+      await pause(Math.min(interval, 250), options.signal);
+    }
+    log(`${model}: the worker did not answer the handoff; switching on the end offsets instead`);
+    return null;
+  };
+
   let previous: number | null = null;
   let switched = false;
   try {
@@ -168,31 +189,21 @@ export async function rebuildProjection<D extends ReadModelDocument>(
       const nowEnd = await endOffsets(admin, topics);
       await foldUntil('folding', async () => nowEnd);
       const doc = await control.ensure(model, definition.collection);
-      previous = doc.active;
-      const workerAlive = !!doc.worker && Date.now() - doc.worker.seenAt < (options.workerStaleMs ?? 10_000);
-      let target: PartitionOffsets | null = null;
-      if (workerAlive) {
-        log(`${model}: caught up; asking the running worker to hand generation ${previous} over`);
-        await control.requestHandoff(model, previous, info.generation);
-        const deadline = Date.now() + (options.handoffWaitMs ?? 20_000);
-        while (Date.now() < deadline && !options.signal?.aborted) {
-          const released = (await control.read(model))?.handoff?.released;
-          if (released) {
-            target = fromDocument(released.offsets);
-            break;
-          }
-          await report('handoff');
-          await pause(Math.min(interval, 250), options.signal);
+      const from = doc.active;
+      previous = from;
+      // A worker that waited too long for the switch withdraws its handoff and folds the old generation again; the
+      // activation then fails (it requires the handoff it caught up with) and the handoff is asked for once more.
+      for (let attempt = 1; ; attempt++) {
+        const released = await handOver(from, attempt);
+        const finalTarget = released?.offsets ?? (await endOffsets(admin, topics));
+        await foldUntil('catching-up', async () => finalTarget);
+        const retire = { dropAfter: Date.now() + graceMs, keep: options.keep ?? false };
+        if (await control.activate(model, from, info.generation, retire, released?.at)) break;
+        const now = await control.read(model);
+        if (released && now?.active === from && attempt < MAX_HANDOFF_ATTEMPTS) {
+          log(`${model}: the worker resumed generation ${from} before the switch; asking it again`);
+          continue;
         }
-        if (!target) log(`${model}: the worker did not answer the handoff; switching on the end offsets instead`);
-      }
-      const finalTarget = target ?? (await endOffsets(admin, topics));
-      await foldUntil('catching-up', async () => finalTarget);
-      const ok = await control.activate(model, previous, info.generation, {
-        dropAfter: Date.now() + graceMs,
-        keep: options.keep ?? false,
-      });
-      if (!ok) {
         await control.clearHandoff(model);
         throw new RebuildError(
           `${model}: the active generation changed during the rebuild; generation ${info.generation} was not activated`,

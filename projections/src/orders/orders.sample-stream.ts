@@ -20,8 +20,8 @@ export function sampleOrderEvents(orderId: string, customerId: string, placedAt:
   const skuA = `SKU-${(n % 40).toString().padStart(3, '0')}`;
   const skuB = `SKU-${((n * 7 + 3) % 40).toString().padStart(3, '0')}`;
   const lines = [
-    { sku: skuA, quantity: 1 + (n % 3), unitPrice: EUR(500 + (n % 17) * 100) },
-    { sku: skuB, quantity: 1, unitPrice: EUR(1_250) },
+    { sku: skuA, quantity: 1 + (n % 3), unitPrice: EUR(500 + (n % 17) * 100), name: `Product ${skuA}`, category: null },
+    { sku: skuB, quantity: 1, unitPrice: EUR(1_250), name: `Product ${skuB}`, category: 'books' },
   ];
   const total = EUR(lines.reduce((sum, l) => sum + l.quantity * l.unitPrice.amount, 0));
   const drafts: { type: OrdersEventName; payload: object }[] = [
@@ -42,6 +42,7 @@ export function sampleOrderEvents(orderId: string, customerId: string, placedAt:
         currency: 'EUR',
         total,
         paymentProvider: n % 2 === 0 ? 'stripe' : 'paypal',
+        contact: n % 5 === 0 ? null : { email: `${customerId}@example.com`, name: 'Sam', locale: 'en-GB' },
       },
     },
     { type: 'streamshop.orders.OrderLineReserved', payload: { line: 0, sku: skuA, quantity: lines[0]?.quantity } },
