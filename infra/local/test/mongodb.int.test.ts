@@ -1,4 +1,8 @@
-/** The MongoDB-protocol server with the official driver: the operations our read models use. */
+/**
+ * The MongoDB-protocol server with the official driver: the operations our read models use, and that lookups by
+ * `_id` use an index (on FerretDB that is our patch, infra/local/ferretdb/indexed-id.patch: without it, or with a
+ * FerretDB that brings the scan back, the server's own query plan says SCAN and this test fails).
+ */
 import { createNamespace } from '@streamshop/testkit';
 import { MongoServerError } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,4 +72,44 @@ describe('mongodb protocol server', () => {
       { _id: 'c2', n: 1 },
     ]);
   });
+
+  it('looks documents up by _id through its index, in every shape the read side uses', async () => {
+    const { db } = await ns.mongo();
+    const docs = db.collection<{ _id: string; _rev: number; n: number }>('lookups');
+    await docs.insertMany(Array.from({ length: 300 }, (_, n) => ({ _id: `d${n}`, _rev: 1, n })));
+
+    const shapes: Record<string, Record<string, unknown>> = {
+      'by _id': { _id: 'd7' },
+      'by _id with $eq': { _id: { $eq: 'd7' } },
+      'by _id with $in (a fold loading its batch)': { _id: { $in: ['d7', 'd250', 'missing'] } },
+      'by _id and _rev (a guarded write)': { _id: 'd7', _rev: 1 },
+    };
+    for (const [shape, filter] of Object.entries(shapes)) {
+      const plan = JSON.stringify(await docs.find(filter).explain());
+      expect(usesIdIndex(plan), `${shape} is not an indexed lookup; the server's plan: ${plan}`).toBe(true);
+    }
+
+    // A pushed-down clause may select more rows than match; the answers must still be exact.
+    expect((await docs.find({ _id: { $in: ['d7', 'd250', 'missing'] } }).toArray()).map((d) => d.n).sort()).toEqual([
+      250, 7,
+    ]);
+    expect(await docs.findOne({ _id: 'd7', _rev: 2 })).toBeNull();
+    expect(await docs.findOne({ _id: { $eq: 'd8' } })).toMatchObject({ n: 8 });
+    const missed = await docs.replaceOne({ _id: 'd7', _rev: 2 }, { _rev: 3, n: -1 });
+    expect(missed.matchedCount).toBe(0);
+    const hit = await docs.replaceOne({ _id: 'd7', _rev: 1 }, { _rev: 2, n: 70 });
+    expect(hit.modifiedCount).toBe(1);
+    expect(await docs.findOne({ _id: 'd7' })).toEqual({ _id: 'd7', _rev: 2, n: 70 });
+    expect((await docs.deleteMany({ _id: { $in: ['d1', 'd2'] }, n: 1 })).deletedCount).toBe(1);
+    expect(await docs.countDocuments()).toBe(299);
+  });
 });
+
+/**
+ * FerretDB answers explain with SQLite's query plan (`SEARCH <table> USING INDEX …` or `SCAN <table>`); MongoDB with
+ * its winning plan's stages (IDHACK, EXPRESS_IXSCAN or IXSCAN; COLLSCAN when it scans).
+ */
+function usesIdIndex(plan: string): boolean {
+  if (plan.includes('ferretdbVersion')) return /SEARCH \S+ USING (COVERING )?INDEX/.test(plan) && !/\bSCAN\b/.test(plan);
+  return /IDHACK|IXSCAN/.test(plan) && !plan.includes('COLLSCAN');
+}

@@ -4,12 +4,25 @@
  *
  * FerretDB from the module proxy ships without its generated `build/version/version.txt`, and its version package
  * panics without it, so we build from a copy of the module source with that file written; this is the documented
- * way to build it outside its own repository. Our code sticks to what FerretDB v1 supports: no multi-document
+ * way to build it outside its own repository. Before building we apply `infra/local/ferretdb/indexed-id.patch`,
+ * without which every lookup by `_id` scans its collection (the patch says why); the binary's marker names the
+ * patch's hash, so a changed patch rebuilds it. Our code sticks to what FerretDB v1 supports: no multi-document
  * transactions, no change streams (see docs/stack.md).
  */
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Component, StackContext } from '../component.ts';
@@ -19,6 +32,8 @@ import { run, step } from '../steps.ts';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+/** Our patch to FerretDB's SQLite backend: lookups by `_id` use its index (the file's preamble says why). */
+export const FERRETDB_PATCH = 'infra/local/ferretdb/indexed-id.patch';
 
 type Flavour = 'external' | 'mongod' | 'ferretdb';
 
@@ -52,7 +67,9 @@ export const mongodb: Component = {
   async prepare(ctx) {
     if (flavour(ctx) !== 'ferretdb') return;
     const bin = join(ctx.paths.bin, 'ferretdb');
-    const marker = `${bin}.${FERRETDB_VERSION}`;
+    const patch = join(ctx.paths.root, FERRETDB_PATCH);
+    const patchHash = createHash('sha256').update(readFileSync(patch)).digest('hex').slice(0, 12);
+    const marker = `${bin}.${FERRETDB_VERSION}+${patchHash}`;
     if (existsSync(bin) && existsSync(marker)) return;
     const go = requireTool('go', 'FerretDB (built from its Go module)');
     const logFile = join(ctx.paths.logs, 'mongodb-build.log');
@@ -72,6 +89,9 @@ export const mongodb: Component = {
       cpSync(moduleDir, src, { recursive: true });
       chmodTreeWritable(src); // the module cache is read-only
       writeFileSync(join(src, 'build', 'version', 'version.txt'), FERRETDB_VERSION);
+      // `git apply` works outside a repository like patch(1), and refuses (naming the hunk) if the source moved.
+      const git = requireTool('git', "FerretDB's build (applying our patch)");
+      await run(git, ['apply', '--verbose', patch], { cwd: src, logFile });
     });
     await step(
       ctx.say,
