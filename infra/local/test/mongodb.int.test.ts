@@ -110,6 +110,7 @@ describe('mongodb protocol server', () => {
  * its winning plan's stages (IDHACK, EXPRESS_IXSCAN or IXSCAN; COLLSCAN when it scans).
  */
 function usesIdIndex(plan: string): boolean {
-  if (plan.includes('ferretdbVersion')) return /SEARCH \S+ USING (COVERING )?INDEX/.test(plan) && !/\bSCAN\b/.test(plan);
+  if (plan.includes('ferretdbVersion'))
+    return /SEARCH \S+ USING (COVERING )?INDEX/.test(plan) && !/\bSCAN\b/.test(plan);
   return /IDHACK|IXSCAN/.test(plan) && !plan.includes('COLLSCAN');
 }
