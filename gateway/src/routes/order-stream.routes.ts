@@ -22,6 +22,7 @@ import { HttpProblem } from '../plugins/problem-json.ts';
 import { IdParams, problems } from '../schemas/common.ts';
 import { OrderEventsQuery, SseFrame } from '../schemas/orders.ts';
 import { orderNotFound, visibleOrder } from './order-access.ts';
+import { createSseWriter } from './sse-writer.ts';
 import { orderView } from './views.ts';
 
 const SSE_PING_MS = 15_000;
@@ -117,38 +118,18 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<GatewayContext> = asyn
       const releaseSlot = slot.release;
 
       const raw = reply.raw;
-      let lastVersion = -1;
       let closed = false;
       let reading = false;
       let again = false;
-      /** Set while the socket buffer is full: the timer that drops the client if it does not drain. */
-      let stalled: ReturnType<typeof setTimeout> | undefined;
-      /** The newest order not written because the socket was full; written on 'drain'. */
-      let pending: OrderModel | undefined;
-
-      const write = (chunk: string) => {
-        if (raw.write(chunk) || stalled) return;
-        stalled = setTimeout(() => {
+      const out = createSseWriter<OrderModel>(raw, {
+        frame: (order) => `id: ${order.version}\nevent: order\ndata: ${JSON.stringify(orderView(order))}\n\n`,
+        drainTimeoutMs: SSE_DRAIN_TIMEOUT_MS,
+        onStalled: () => {
           request.log.info({ orderId: id }, 'order stream dropped: the client stopped reading');
           close(true);
-        }, SSE_DRAIN_TIMEOUT_MS);
-        raw.once('drain', () => {
-          clearTimeout(stalled);
-          stalled = undefined;
-          const latest = pending;
-          pending = undefined;
-          if (latest) send(latest);
-        });
-      };
-      const send = (order: OrderModel) => {
-        if (closed || order.version <= lastVersion) return;
-        if (stalled) {
-          if (!pending || order.version > pending.version) pending = order;
-          return;
-        }
-        lastVersion = order.version;
-        write(`id: ${order.version}\nevent: order\ndata: ${JSON.stringify(orderView(order))}\n\n`);
-      };
+        },
+      });
+
       // Serialised re-reads: a burst of notices becomes at most one read in flight and one queued.
       const refresh = async () => {
         if (reading) {
@@ -160,7 +141,7 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<GatewayContext> = asyn
           do {
             again = false;
             const order = await queries.orders.byId(id);
-            if (order) send(order);
+            if (order) out.send(order);
           } while (again && !closed);
         } catch (err) {
           request.log.warn({ err, orderId: id }, 'order re-read for SSE failed; the next notice retries');
@@ -177,23 +158,23 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<GatewayContext> = asyn
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      write('retry: 3000\n\n');
-      send(initial);
+      out.write('retry: 3000\n\n');
+      out.send(initial);
       const unlisten = orderEvents.listen(id, (change) => {
-        if (change.version === undefined || change.version > lastVersion) void refresh();
+        if (change.version === undefined || change.version > out.lastVersion) void refresh();
       });
       // A change between the visibility read and the subscription sent no notice to this stream: read once more.
       void refresh();
 
       const ping = setInterval(() => {
-        if (!stalled) write(': ping\n\n');
+        out.write(': ping\n\n');
       }, SSE_PING_MS);
       const tokenEnds = principal.expiresAt ?? Number.POSITIVE_INFINITY;
       const lifetimeEnds = Date.now() + SSE_MAX_LIFETIME_MS;
       const expiry = setTimeout(
         () => {
           const code = tokenEnds <= lifetimeEnds ? 'token_expired' : 'stream_lifetime_reached';
-          if (!stalled) write(`event: reconnect\ndata: ${JSON.stringify({ code })}\n\n`);
+          out.write(`event: reconnect\ndata: ${JSON.stringify({ code })}\n\n`);
           close();
         },
         Math.max(0, Math.min(tokenEnds, lifetimeEnds) - Date.now()),
@@ -203,7 +184,7 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<GatewayContext> = asyn
         closed = true;
         clearInterval(ping);
         clearTimeout(expiry);
-        clearTimeout(stalled);
+        out.close();
         unlisten();
         releaseSlot();
         openStreams.delete(close);
