@@ -9,17 +9,30 @@ import type { AnyBulkWriteOperation, Collection, Document, IndexDescription } fr
 import type { ReadModelDocument } from './definition.ts';
 import type { FoldResult, StoredDocument } from './fold.ts';
 
+/** Our FerretDB patch pushes an `$in` of up to 999 ids down to the index; more would scan. */
+const IDS_PER_LOOKUP = 500;
+
+/**
+ * Loads the documents a batch targets: by `_id` (one `$in`, which the local FerretDB answers from its `_id` index
+ * with our patch, as MongoDB does) and by any other field a target names. Separate queries, not one `$or`: FerretDB
+ * pushes only a filter's `_id` condition down to its index, so an `$or` would scan the collection for the ids too.
+ */
 export async function loadDocuments<D extends ReadModelDocument>(
   collection: Collection<Document>,
   ids: Set<string>,
   byField: Map<string, Set<string>>,
 ): Promise<StoredDocument<D>[]> {
-  const or: Document[] = [];
-  if (ids.size > 0) or.push({ _id: { $in: [...ids] } });
-  for (const [field, values] of byField) or.push({ [field]: { $in: [...values] } });
-  if (or.length === 0) return [];
-  const docs = await collection.find(or.length === 1 ? (or[0] as Document) : { $or: or }).toArray();
-  return docs as unknown as StoredDocument<D>[];
+  const filters: Document[] = [];
+  const idList = [...ids];
+  for (let i = 0; i < idList.length; i += IDS_PER_LOOKUP) {
+    filters.push({ _id: { $in: idList.slice(i, i + IDS_PER_LOOKUP) } });
+  }
+  for (const [field, values] of byField) filters.push({ [field]: { $in: [...values] } });
+  const found = new Map<string, Document>();
+  for (const filter of filters) {
+    for (const doc of await collection.find(filter).toArray()) found.set(String(doc._id), doc);
+  }
+  return [...found.values()] as unknown as StoredDocument<D>[];
 }
 
 export class WriteConflict extends Error {
