@@ -15,10 +15,7 @@ const side = await readSideWiring(loadConfig(), {
   redisPrefix: process.env.NS_REDIS_PREFIX ?? '',
   logger,
 });
-// ONLY_TOPICS narrows the model to the topics a test produces (see crash.int.test.ts for why).
-const only = process.env.ONLY_TOPICS?.split(',').filter(Boolean);
-const definition = only ? { ...PROJECTIONS[model], topics: only } : PROJECTIONS[model];
-const worker = createProjectionWorker(definition as never, side, {
+const worker = createProjectionWorker(PROJECTIONS[model] as never, side, {
   controlPollMs: 200,
   consumer: { ...fastConsumer, maxBytesPerPartition: Number(process.env.MAX_BYTES ?? 16_384) },
 });
