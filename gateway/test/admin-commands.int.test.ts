@@ -1,14 +1,16 @@
 /**
- * The back office's command routes through the gateway with the real catalog, inventory and order services deciding
- * them (in-process, as the launcher runs them): a shopper gets 403 and a request without Idempotency-Key 400 on every
- * route; rejections come back as problems with their stable codes (409/422); the admin's user id is on the events
- * the commands produced (read from the events topics); a retry is the same command, a reused key with another body
- * is 422 idempotency_key_reused.
+ * The back office's command routes through the gateway with the real catalog, inventory, order and payment services
+ * deciding them (in-process, as the launcher runs them): a shopper gets 403 and a request without Idempotency-Key 400
+ * on every route; rejections come back as problems with their stable codes (409/422); the admin's user id is on the
+ * events the commands produced (read from the events topics), down to the payment's refund request the saga derives
+ * from an admin's refund; a retry is the same command, a reused key with another body is 422 idempotency_key_reused.
  */
+import { createHmac, randomUUID } from 'node:crypto';
 import { startCatalogService } from '@streamshop/catalog-service/main';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
 import { startInventoryService } from '@streamshop/inventory-service/main';
 import { startOrderService } from '@streamshop/order-service/main';
+import { startPaymentService } from '@streamshop/payment-service/main';
 import { topicName } from '@streamshop/schemas/topics';
 import { createNamespace, eventually } from '@streamshop/testkit';
 import type { Db } from 'mongodb';
@@ -35,7 +37,7 @@ let seen: Awaited<ReturnType<typeof observe>>;
 let shopper: string;
 let admin: string;
 const ADMIN_ID = 'user_ada';
-const topics = ['catalog.events', 'inventory.events', 'orders.events'] as const;
+const topics = ['catalog.events', 'inventory.events', 'orders.events', 'payments.events'] as const;
 const eventsOf = (topic: (typeof topics)[number]) => seen.of(topicName(topic, ns.topicPrefix));
 
 beforeAll(async () => {
@@ -43,11 +45,15 @@ beforeAll(async () => {
   const config = withConfig(ns.config, { clerk: { jwtKey: clerk.jwtKey } });
   gateway = await startTestGateway(ns, config);
   const options = { prefix: ns.topicPrefix, logger, consumer: fastConsumer };
-  services = [startCatalogService, startInventoryService, startOrderService].map((start) => start(config, options));
+  services = [startCatalogService, startInventoryService, startOrderService, startPaymentService].map((start) =>
+    start(config, options),
+  );
   for (const service of services) await service.start();
   ({ db } = await ns.mongo());
   await activateGeneration1(db, ns, ['products', 'orders', 'inventory']);
-  await db.collection('products__g1').insertMany([productDoc('SKU-1', 1500), productDoc('SKU-EDIT', 990)] as never[]);
+  await db
+    .collection('products__g1')
+    .insertMany([productDoc('SKU-1', 1500), productDoc('SKU-EDIT', 990), productDoc('SKU-PAID', 1500)] as never[]);
   seen = await observe(
     ns,
     topics.map((t) => topicName(t, ns.topicPrefix)),
@@ -79,6 +85,59 @@ async function eventFor(topic: (typeof topics)[number], aggregateId: string, typ
     { message: `${type} of ${aggregateId} on ${topic}` },
   );
   return found as Observed;
+}
+
+/** An order the shopper places through the gateway, paid with Stripe; its id. */
+async function placeOrder(sku: string, quantity: number): Promise<string> {
+  const placed = await gateway.app.inject({
+    method: 'POST',
+    url: '/api/orders',
+    headers: { authorization: `Bearer ${shopper}`, 'idempotency-key': newKey() },
+    payload: { lines: [{ sku, quantity }], shippingAddress: ADDRESS, paymentProvider: 'stripe' },
+  });
+  expect(placed.statusCode, placed.body).toBe(202);
+  return placed.json().orderId;
+}
+
+/**
+ * Pays an order as Stripe would: once the payment service has created the PaymentIntent for the order's payment
+ * (PaymentCheckoutStarted), a `payment_intent.succeeded` for it and the order's total, signed with the webhook secret,
+ * goes to the gateway's webhook route; the saga then records the capture on the order (OrderPaid, OrderConfirmed).
+ * Returns the payment's id.
+ */
+async function payWithStripeWebhook(orderId: string): Promise<string> {
+  const requested = await eventFor('orders.events', orderId, 'OrderPaymentRequested');
+  const { paymentId, amount } = requested.value;
+  const started = await eventFor('payments.events', paymentId, 'PaymentCheckoutStarted');
+  const payload = JSON.stringify({
+    id: `evt_${randomUUID().replaceAll('-', '')}`,
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: started.value.providerReference,
+        object: 'payment_intent',
+        amount: amount.amount,
+        amount_received: amount.amount,
+        currency: amount.currency.toLowerCase(),
+        status: 'succeeded',
+        metadata: { paymentId, orderId },
+      },
+    },
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac('sha256', ns.config.stripe.webhookSecret).update(`${t}.${payload}`).digest('hex');
+  const res = await gateway.app.inject({
+    method: 'POST',
+    url: '/webhooks/stripe',
+    headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
+    payload,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  await eventFor('orders.events', orderId, 'OrderConfirmed');
+  return paymentId;
 }
 
 const NEW_PRODUCT = {
@@ -226,14 +285,7 @@ describe('orders', () => {
     // Stock first, so the saga reserves the line instead of cancelling the order for want of it.
     const stock = await send(admin, 'POST', '/api/admin/stock/SKU-1/receive', { quantity: 10, reference: 'DN-1' });
     expect(stock.statusCode, stock.body).toBe(202);
-    const placed = await gateway.app.inject({
-      method: 'POST',
-      url: '/api/orders',
-      headers: { authorization: `Bearer ${shopper}`, 'idempotency-key': newKey() },
-      payload: { lines: [{ sku: 'SKU-1', quantity: 1 }], shippingAddress: ADDRESS, paymentProvider: 'stripe' },
-    });
-    expect(placed.statusCode, placed.body).toBe(202);
-    const { orderId } = placed.json();
+    const orderId = await placeOrder('SKU-1', 1);
     const url = `/api/admin/orders/${orderId}`;
 
     const ship = await send(admin, 'POST', `${url}/ship`, { carrier: 'DHL', trackingNumber: 'JD014600006281' });
@@ -254,5 +306,70 @@ describe('orders', () => {
     expect(cancel.json()).toMatchObject({ orderId, status: 'accepted' });
     const cancelled = await eventFor('orders.events', orderId, 'OrderCancelled');
     expect(cancelled.value).toMatchObject({ by: 'admin', reason: 'out of stock at the supplier', actorId: ADMIN_ID });
+  });
+
+  it('ships, delivers and partly refunds a paid order as the admin, down to the payment; never more than is left', async () => {
+    const stock = await send(admin, 'POST', '/api/admin/stock/SKU-PAID/receive', { quantity: 10, reference: 'DN-2' });
+    expect(stock.statusCode, stock.body).toBe(202);
+    const orderId = await placeOrder('SKU-PAID', 2); // 2 × 15.00 EUR
+    const paymentId = await payWithStripeWebhook(orderId);
+    const paid = await eventFor('orders.events', orderId, 'OrderPaid');
+    expect(paid.value.amount).toEqual({ amount: 3000, currency: 'EUR' });
+    const url = `/api/admin/orders/${orderId}`;
+
+    const early = await send(admin, 'POST', `${url}/deliver`, undefined);
+    expect(early.statusCode, early.body).toBe(409);
+    expect(early.json().code).toBe('order_not_shipped');
+
+    const ship = await send(admin, 'POST', `${url}/ship`, { carrier: 'DHL', trackingNumber: 'JD014600006282' });
+    expect(ship.statusCode, ship.body).toBe(202);
+    expect(ship.json()).toMatchObject({ orderId, status: 'accepted' });
+    const shipped = await eventFor('orders.events', orderId, 'OrderShipped');
+    expect(shipped.value).toMatchObject({ carrier: 'DHL', trackingNumber: 'JD014600006282', actorId: ADMIN_ID });
+    // Shipped once: another ship (a new command, not a retry) finds it no longer confirmed.
+    const again = await send(admin, 'POST', `${url}/ship`, { carrier: 'UPS', trackingNumber: '1Z999' });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.json().code).toBe('order_not_confirmed');
+
+    const deliver = await send(admin, 'POST', `${url}/deliver`, undefined);
+    expect(deliver.statusCode, deliver.body).toBe(202);
+    expect((await eventFor('orders.events', orderId, 'OrderDelivered')).value.actorId).toBe(ADMIN_ID);
+
+    const refund = await send(admin, 'POST', `${url}/refund`, {
+      amount: { amount: 1000, currency: 'EUR' },
+      reason: 'scratched lid',
+    });
+    expect(refund.statusCode, refund.body).toBe(202);
+    const refunded = await eventFor('orders.events', orderId, 'OrderRefunded');
+    expect(refunded.value).toMatchObject({
+      amount: { amount: 1000, currency: 'EUR' },
+      reason: 'scratched lid',
+      lines: [],
+      restock: false,
+      actorId: ADMIN_ID,
+    });
+    // The saga asks the payment for that refund in the admin's name, and the provider (stripe-mock) does it.
+    const asked = await eventFor('payments.events', paymentId, 'PaymentRefundRequested');
+    expect(asked.value).toMatchObject({ orderId, amount: { amount: 1000, currency: 'EUR' }, actorId: ADMIN_ID });
+    const done = await eventFor('payments.events', paymentId, 'PaymentRefunded');
+    expect(done.value.amount).toEqual({ amount: 1000, currency: 'EUR' });
+
+    // 20.01 EUR is less than the 30.00 captured but more than the 20.00 left after the refund: refused.
+    const over = await send(admin, 'POST', `${url}/refund`, {
+      amount: { amount: 2001, currency: 'EUR' },
+      reason: 'too much',
+    });
+    expect(over.statusCode, over.body).toBe(409);
+    expect(over.headers['content-type']).toContain('application/problem+json');
+    expect(over.json().code).toBe('refund_exceeds_paid');
+    // Only the admin's commands put the admin on the order: ship, deliver, the one refund (the rejections added none).
+    const byAdmin = eventsOf('orders.events').filter(
+      (e) => e.value.aggregateId === orderId && e.value.actorId === ADMIN_ID,
+    );
+    expect(byAdmin.map((e) => e.type.slice(e.type.lastIndexOf('.') + 1))).toEqual([
+      'OrderShipped',
+      'OrderDelivered',
+      'OrderRefunded',
+    ]);
   });
 });
