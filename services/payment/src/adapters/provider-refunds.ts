@@ -54,7 +54,8 @@ export function createRefundEffects(
             topic: options.commandsTopic,
             key: paymentId,
             type: 'streamshop.payments.RecordProviderEvent',
-            value: { ...recorded, causationId: eventId },
+            // The refund is recorded in the name of whoever asked for it (an admin's refund stays theirs).
+            value: { ...recorded, causationId: eventId, actorId: event.value.actorId ?? null },
           });
         }
         log.info({ ...where, done: recorded !== null }, recorded ? 'refunded' : 'refund pending at the provider');
