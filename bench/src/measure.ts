@@ -14,24 +14,51 @@ export interface BenchArgs {
   batch: number;
 }
 
-export function benchArgs(name: string, what: string, defaults: BenchArgs, countFlag: string): BenchArgs {
+/** A named option with a fixed set of values (the first is the default), e.g. `--model inventory|orders`. */
+export interface BenchChoice {
+  readonly values: readonly [string, ...string[]];
+  help: string;
+}
+
+export function benchArgs<C extends Record<string, BenchChoice> = Record<never, BenchChoice>>(
+  name: string,
+  what: string,
+  defaults: BenchArgs,
+  countFlag: string,
+  choices: C = {} as C,
+): BenchArgs & { [K in keyof C]: C[K]['values'][number] } {
   const { values } = parseArgs({
     options: {
       [countFlag]: { type: 'string' },
       batch: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(Object.keys(choices).map((k) => [k, { type: 'string' as const }])),
     },
   });
+  const choiceUsage = Object.entries(choices)
+    .map(([k, c]) => `  --${k} ${c.values.join('|')}   ${c.help} (default ${c.values[0]})\n`)
+    .join('');
   if (values.help) {
-    console.log(`npm run ${name} -- [--${countFlag} N] [--batch B]
+    console.log(`npm run ${name} -- [--${countFlag} N] [--batch B]${Object.keys(choices)
+      .map((k) => ` [--${k} …]`)
+      .join('')}
 
 ${what}
 
   --${countFlag} N   how many (default ${defaults.count})
   --batch B    records per produce call / transaction on the raw side (default ${defaults.batch})
-
+${choiceUsage}
 Needs the stack: npx streamshop stack up. Prints both rates and ends with \`ratio <ours ÷ raw>\`.`);
     process.exit(0);
+  }
+  const picked: Record<string, string> = {};
+  for (const [k, c] of Object.entries(choices)) {
+    const v = (values[k] as string | undefined) ?? c.values[0];
+    if (!c.values.includes(v)) {
+      console.error(`--${k} expects one of ${c.values.join(', ')}, got "${v}"`);
+      process.exit(2);
+    }
+    picked[k] = v;
   }
   const int = (raw: unknown, flag: string, fallback: number) => {
     if (raw === undefined) return fallback;
@@ -45,7 +72,8 @@ Needs the stack: npx streamshop stack up. Prints both rates and ends with \`rati
   return {
     count: int(values[countFlag], countFlag, defaults.count),
     batch: int(values.batch, 'batch', defaults.batch),
-  };
+    ...picked,
+  } as BenchArgs & { [K in keyof C]: C[K]['values'][number] };
 }
 
 export interface BenchNamespace {

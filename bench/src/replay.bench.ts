@@ -1,38 +1,43 @@
 /**
- * `npm run bench:replay -- --events N`: events/s folded by a projection from offset zero (what an operator's
- * rebuild costs), next to a raw kafkajs consumer reading the same topic in the same run. Ends with
- * `ratio <projection events/s ÷ raw events/s>`.
+ * `npm run bench:replay -- --model inventory|orders --events N`: events/s folded by a projection rebuild from offset
+ * zero (what an operator's rebuild costs), next to a raw kafkajs consumer reading the same topic in the same run.
+ * Prints the fold rate of each tenth of the run (a fold whose cost grows with the model's size collapses towards
+ * the end) and ends with `ratio <projection events/s ÷ raw events/s>`.
  *
- * Method: N inventory events (stock movements over 40 SKUs, each carrying the levels after it, Avro-encoded with
- * the registry serde) are produced to a fresh inventory.events topic. The raw side is a kafkajs consumer group
- * counting records from the beginning until it has seen N (no decoding). The projection side is the real
- * inventory projection's rebuild (`rebuildProjection`, a point-in-time copy as of the far future so it stops at
- * the end): decode, version guard, one bulkWrite per batch into MongoDB, cache invalidation in Redis, offsets
+ * Method: N events are produced (Avro, the registry serde) to a fresh events topic. The raw side is a kafkajs
+ * consumer group counting records from the beginning until it has seen N (no decoding). The projection side is the
+ * real projection's rebuild (`rebuildProjection`, a point-in-time copy as of the far future so it stops at the end):
+ * decode, version guard, load by `_id`, one bulkWrite per slice into MongoDB, cache invalidation in Redis, offsets
  * committed after the writes. Both clocks start before the consumer joins its group.
  *
- * Why inventory: its documents stay few (one per SKU), so the figure measures the loop rather than the local
- * MongoDB's lookups. The stack's FerretDB (SQLite) scans a whole collection for every lookup by `_id`, so a model
- * with tens of thousands of documents (orders) slows down with its size there; see docs/performance.md.
+ * - `inventory`: stock movements over 40 SKUs, so the model stays 40 documents: the loop's own cost.
+ * - `orders`: the sample order stream (orders.sample-stream.ts: placed, reserved, paid, confirmed, some cancelled
+ *   or refunded; about 6 events an order), so N = 1,000,000 is about 150,000 orders: the model that grows with the
+ *   business, where every event loads and rewrites its order by `_id` (guarded by `_rev`, as it folds two topics).
  */
 import { loadConfig } from '@streamshop/config';
 import { deterministicId } from '@streamshop/eventsourcing-kafka';
-import { rebuildProjection } from '@streamshop/projection-runtime';
+import { type ProjectionDefinition, rebuildProjection } from '@streamshop/projection-runtime';
 import { PROJECTIONS } from '@streamshop/projections/definitions';
+import { sampleOrderStream } from '@streamshop/projections/sample-stream';
 import { readSideWiring } from '@streamshop/projections/wiring';
 import { AvroSerde } from '@streamshop/schemas/serde';
+import type { TopicName } from '@streamshop/schemas/topics';
 import type { InventoryEventName, RecordTypes } from '@streamshop/schemas/types';
 import { pino } from 'pino';
 import { benchArgs, benchNamespace, rate, report } from './measure.ts';
 
 const args = benchArgs(
   'bench:replay',
-  'Events/s folded by a projection rebuild (inventory) against a raw kafkajs consumer of the same topic.',
+  'Events/s folded by a projection rebuild against a raw kafkajs consumer of the same topic.',
   { count: 100_000, batch: 1_000 },
   'events',
+  { model: { values: ['inventory', 'orders'] as const, help: 'the read model to rebuild' } },
 );
 const config = loadConfig();
 const ns = await benchNamespace(config, 'replay');
-const topic = ns.topic('inventory.events');
+const sourceTopic: TopicName = args.model === 'orders' ? 'orders.events' : 'inventory.events';
+const topic = ns.topic(sourceTopic);
 const SKUS = 40;
 
 /** Event i: a movement on SKU i mod 40, at that SKU's next version, with consistent levels. */
@@ -75,23 +80,56 @@ function stockEvent(i: number): { key: string; type: InventoryEventName; value: 
   };
 }
 
+/** The first `count` events of the sample order stream, produced in chunks of orders (each chunk interleaved). */
+function* orderEvents(count: number) {
+  const ORDERS_PER_CHUNK = 2_000;
+  let emitted = 0;
+  for (let first = 0; emitted < count; first += ORDERS_PER_CHUNK) {
+    const chunk = sampleOrderStream({
+      seed: 'bench-replay',
+      count: ORDERS_PER_CHUNK,
+      first,
+      startAt: Date.UTC(2026, 0, 1),
+    });
+    for (const e of chunk) {
+      if (emitted++ >= count) return;
+      yield e;
+    }
+  }
+}
+
+function* inventoryEvents(count: number) {
+  for (let i = 0; i < count; i++) yield stockEvent(i);
+}
+
 try {
   const serde = new AvroSerde({ registryUrl: config.registry.url, prefix: ns.prefix });
   const producer = ns.kafka.producer({ idempotent: true });
   await producer.connect();
   let bytes = 0;
-  for (let i = 0; i < args.count; i += args.batch) {
-    const messages = [];
-    for (let j = i; j < Math.min(args.count, i + args.batch); j++) {
-      const e = stockEvent(j);
-      const value = await serde.encode('inventory.events', e.type, e.value as never);
-      bytes += value.length;
-      messages.push({ key: e.key, value });
+  const keys = new Set<string>();
+  let messages: { key: string; value: Buffer }[] = [];
+  const source = args.model === 'orders' ? orderEvents(args.count) : inventoryEvents(args.count);
+  let produced = 0;
+  for (const e of source) {
+    const value = await serde.encode(sourceTopic, e.type, e.value as never);
+    bytes += value.length;
+    keys.add(e.key);
+    messages.push({ key: e.key, value });
+    if (messages.length >= args.batch) {
+      await producer.send({ topic, messages, acks: -1 });
+      produced += messages.length;
+      messages = [];
+      if (produced % 100_000 === 0) process.stderr.write(`\rproduced ${produced} of ${args.count}   `);
     }
-    await producer.send({ topic, messages, acks: -1 });
   }
+  if (messages.length > 0) await producer.send({ topic, messages, acks: -1 });
   await producer.disconnect();
-  console.log(`${args.count} inventory events (${Math.round(bytes / args.count)} bytes each, Avro) on ${topic}`);
+  process.stderr.write('\n');
+  const expectedDocs = keys.size;
+  console.log(
+    `${args.count} ${args.model} events (${Math.round(bytes / args.count)} bytes each, Avro) for ${expectedDocs} documents on ${topic}`,
+  );
 
   // Raw: a consumer group counting records from the beginning.
   const rawStart = performance.now();
@@ -123,12 +161,18 @@ try {
     const start = performance.now();
     let foldedAt = 0;
     let peak = 0;
-    const result = await rebuildProjection(PROJECTIONS.inventory, side, {
+    // When the fold passed each tenth of the events: the rate per tenth shows whether it stays flat.
+    const tenths: number[] = [];
+    const definition: ProjectionDefinition = PROJECTIONS[args.model] as ProjectionDefinition;
+    const result = await rebuildProjection(definition, side, {
       until: Date.UTC(2100, 0, 1),
       progressIntervalMs: 100,
       log: () => {},
       onProgress: (p) => {
         peak = Math.max(peak, p.eventsPerSecond);
+        while (tenths.length < 10 && p.processed >= ((tenths.length + 1) * args.count) / 10) {
+          tenths.push(performance.now());
+        }
         if (foldedAt === 0 && p.processed >= args.count && p.lag === 0) foldedAt = performance.now();
         process.stderr.write(`\r${p.processed} events, ${p.eventsPerSecond} ev/s, lag ${p.lag}   `);
       },
@@ -136,17 +180,24 @@ try {
     const ms = (foldedAt || performance.now()) - start;
     process.stderr.write('\n');
     const docs = await side.db.collection(result.collection).countDocuments();
-    if (result.processed < args.count || docs !== SKUS) {
+    if (result.processed < args.count || docs !== expectedDocs) {
       throw new Error(
-        `the projection read ${result.processed} events into ${docs} documents; expected ${args.count} into ${SKUS}`,
+        `the projection read ${result.processed} events into ${docs} documents; expected ${args.count} into ${expectedDocs}`,
       );
+    }
+    const perTenth = tenths.map((at, i) => rate(args.count / 10, at - (i === 0 ? start : (tenths[i - 1] ?? start))));
+    console.log(`fold rate per tenth (events/s): ${perTenth.map((r) => r.toFixed(0)).join(' ')}`);
+    if (perTenth.length === 10) {
+      // The first tenth also pays the group join; the second is the first steady one.
+      const steady = perTenth[1] ?? 1;
+      console.log(`last tenth ÷ second tenth: ${((perTenth[9] ?? 0) / steady).toFixed(2)} (1.00 = flat)`);
     }
     const projected = rate(args.count, ms);
     const raw = rate(args.count, rawMs);
     console.log(`projection: peak ${peak} events/s while folding (after the group join)`);
     report(
       [
-        ['projection: inventory rebuild from zero', projected, 'events/s'],
+        [`projection: ${args.model} rebuild from zero`, projected, 'events/s'],
         ['raw: kafkajs consumer, same topic', raw, 'events/s'],
       ],
       projected / raw,
