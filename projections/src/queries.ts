@@ -19,6 +19,7 @@ import { createProductQueries, type ProductQueries } from './products/products.q
 import { createSalesQueries, type SalesQueries } from './sales/sales.queries.ts';
 import { createUserQueries, type UserQueries } from './users/users.queries.ts';
 
+export { ORDER_STATUSES, type OrderStatus } from '@streamshop/schemas/order-status';
 export { DEFAULT_LOW_STOCK_THRESHOLD } from './inventory/inventory.projection.ts';
 export type { InventoryLevel, InventoryQueries, StockPage, StockRow } from './inventory/inventory.queries.ts';
 export type { InvoiceQueries, OrderInvoices } from './invoices/invoices.queries.ts';
@@ -36,7 +37,7 @@ export {
   type AdminOrderSummary,
   type CustomerOrderStats,
 } from './orders/admin-orders.queries.ts';
-export { ORDER_STATUSES, type OrderStatus, type RefundStatus, refundStatusOf } from './orders/orders.projection.ts';
+export { type RefundStatus, refundStatusOf } from './orders/orders.projection.ts';
 export type { Order, OrderLine, OrderPage, OrderQueries } from './orders/orders.queries.ts';
 export type {
   CategoryCount,

@@ -10,11 +10,11 @@ import {
   given,
   type ProjectedEvent,
   type ProjectionWorker,
+  projected,
   publicFields,
   rebuildProjection,
 } from '@streamshop/projection-runtime';
 import type { ChangeNotice } from '@streamshop/read-cache';
-import type { TopicName } from '@streamshop/schemas/topics';
 import { createNamespace, eventually, type Namespace } from '@streamshop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersProjection } from '../src/orders/orders.projection.ts';
@@ -221,23 +221,13 @@ describe('the orders read model', () => {
   });
 });
 
+/** A sample record as the runtime would hand it over: the envelope as `meta`, the rest as the payload. */
 function asProjected(e: SampleEvent): ProjectedEvent {
-  const { eventId, aggregateId, aggregateVersion, occurredAt, correlationId, causationId, ...value } =
-    e.value as never as Record<string, unknown>;
-  return {
-    topic: 'orders.events' as TopicName,
-    type: e.type,
-    value,
-    meta: {
-      eventId: String(eventId),
-      aggregateId: String(aggregateId),
-      aggregateVersion: Number(aggregateVersion),
-      occurredAt: Number(occurredAt),
-      correlationId: String(correlationId),
-      causationId: String(causationId),
-    },
-    partition: 0,
-    offset: '0',
-    timestamp: 0,
-  };
+  const { eventId, aggregateId, aggregateVersion, occurredAt, correlationId, causationId, ...value } = e.value;
+  return projected('orders.events', e.type, value, {
+    aggregateId,
+    version: aggregateVersion,
+    at: occurredAt,
+    correlationId,
+  });
 }

@@ -2,7 +2,7 @@
  * TypeBox schemas shared by every route group: money, problems, ids, pagination. These objects are the single source
  * of request validation, of the handlers' TypeScript types (through the type provider) and of the OpenAPI document.
  */
-import { type Static, Type } from 'typebox';
+import { type Static, type TLiteral, type TUnion, Type } from 'typebox';
 
 export const Money = Type.Object(
   {
@@ -33,6 +33,17 @@ export const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
 export const Cursor = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' });
+
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+
+/**
+ * A union of string literals built from a list declared elsewhere (the order statuses), one `const` per value in
+ * the list's order: the schema, and so the OpenAPI document, is what writing `Type.Literal` per value gives. `map`
+ * loses the tuple, and TypeBox infers the static type from the tuple, hence the one assertion.
+ */
+export function LiteralUnion<const T extends readonly string[]>(values: T): TUnion<Literals<T>> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as TUnion<Literals<T>>;
+}
 
 /** A problem response documented with what it means on one route (the codes it carries there). */
 export function describedProblem(description: string): typeof Problem {

@@ -1,20 +1,12 @@
 /** HTTP schemas of the order queries and commands (`orders.routes.ts`). */
+import { ORDER_STATUSES } from '@streamshop/schemas/order-status';
 import { type Static, Type } from 'typebox';
-import { Cursor, describedProblem, Id, IsoTime, Money } from './common.ts';
+import { Cursor, describedProblem, Id, IsoTime, LiteralUnion, Money } from './common.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const OrderStatus = Type.Union([
-  Type.Literal('placed'),
-  Type.Literal('reserved'),
-  Type.Literal('payment_requested'),
-  Type.Literal('paid'),
-  Type.Literal('confirmed'),
-  Type.Literal('shipped'),
-  Type.Literal('delivered'),
-  Type.Literal('cancelled'),
-  Type.Literal('refunded'),
-]);
+/** The order statuses, from the one list (`@streamshop/schemas/order-status`): a union of literals, in its order. */
+export const OrderStatus = LiteralUnion(ORDER_STATUSES);
 export type OrderStatus = Static<typeof OrderStatus>;
 
 /** `full` once the refunds reach what was paid, `partial` below it, `none` before any refund. */

@@ -9,6 +9,7 @@
  */
 import {
   type DocTarget,
+  handles,
   type InternalFields,
   type ProjectedEvent,
   type ProjectionDefinition,
@@ -31,10 +32,14 @@ export interface FoldResult<D extends ReadModelDocument> {
 }
 
 /** Field targets (`{ field, value }`) whose documents must be loaded by that field rather than by `_id`. */
-export function lookups(definition: ProjectionDefinition, events: readonly ProjectedEvent[]) {
+export function lookups<E extends ProjectedEvent>(
+  definition: ProjectionDefinition<ReadModelDocument, E>,
+  events: readonly ProjectedEvent[],
+) {
   const ids = new Set<string>();
   const byField = new Map<string, Set<string>>();
   for (const event of events) {
+    if (!handles(definition, event)) continue;
     let target: DocTarget | null;
     try {
       target = definition.target(event);
@@ -52,8 +57,8 @@ export function lookups(definition: ProjectionDefinition, events: readonly Proje
   return { ids, byField };
 }
 
-export function foldBatch<D extends ReadModelDocument>(
-  definition: ProjectionDefinition<D>,
+export function foldBatch<D extends ReadModelDocument, E extends ProjectedEvent>(
+  definition: ProjectionDefinition<D, E>,
   loaded: readonly StoredDocument<D>[],
   events: readonly ProjectedEvent[],
 ): FoldResult<D> {
@@ -74,6 +79,10 @@ export function foldBatch<D extends ReadModelDocument>(
   };
 
   for (const event of events) {
+    if (!handles(definition, event)) {
+      result.ignored++;
+      continue;
+    }
     try {
       const target = definition.target(event);
       if (!target) {

@@ -10,13 +10,15 @@
  * Cache entries are dropped for every document a batch targets, not only the ones it changed: after a crash the
  * replayed events are all skipped (nothing changes), and the entries a crashed run left stale still go.
  */
-import { deadLetterRecord, type EventMeta, type Serde, typedRecordMapping } from '@streamshop/eventsourcing-kafka';
+import { deadLetterRecord, type Serde, typedRecordMapping } from '@streamshop/eventsourcing-kafka';
 import type { ReadCache } from '@streamshop/read-cache';
 import { logicalTopic, type TopicName, topicName } from '@streamshop/schemas/topics';
+import type { EventDraft } from '@streamshop/schemas/types';
 import type { Batch, Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
 import type { Db, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import {
+  type EventName,
   generationCollection,
   type ProjectedEvent,
   type ProjectionDefinition,
@@ -46,8 +48,8 @@ export interface BatchReport {
   deadLettered: number;
 }
 
-export interface GenerationFoldOptions<D extends ReadModelDocument> {
-  definition: ProjectionDefinition<D>;
+export interface GenerationFoldOptions<D extends ReadModelDocument, E extends ProjectedEvent = ProjectedEvent> {
+  definition: ProjectionDefinition<D, E>;
   generation: number;
   groupId: string;
   /** Whether this fold feeds the active generation (only then are change notices published). */
@@ -72,12 +74,13 @@ export interface GenerationFold {
   readonly groupId: string;
 }
 
-const mapping = typedRecordMapping({ replyType: 'streamshop.commerce.CommandReply' });
+// Events only: a projection reads no commands. The mapping strips the envelope into `meta`, leaving the payload.
+const mapping = typedRecordMapping<never, EventDraft<EventName>>({ replyType: 'streamshop.commerce.CommandReply' });
 const MAX_CONFLICT_RETRIES = 20;
 
-export function createGenerationFold<D extends ReadModelDocument>(
+export function createGenerationFold<D extends ReadModelDocument, E extends ProjectedEvent>(
   deps: FoldDeps,
-  options: GenerationFoldOptions<D>,
+  options: GenerationFoldOptions<D, E>,
 ): GenerationFold {
   const { definition, generation, groupId } = options;
   const logger = deps.logger.child({ projection: definition.model, generation });
@@ -89,12 +92,11 @@ export function createGenerationFold<D extends ReadModelDocument>(
   let producer: Producer | undefined;
 
   function toEvent(batch: Batch, m: Batch['messages'][number], decoded: { type: string; value: unknown }) {
-    const { event, meta } = mapping.readEvent(decoded) as { event: { type: string; value: object }; meta: EventMeta };
+    const { event, meta } = mapping.readEvent(decoded);
     const topic = logicalTopic(batch.topic, deps.prefix) as TopicName;
     return {
       topic,
-      type: event.type,
-      value: event.value as Record<string, unknown>,
+      ...event,
       meta,
       partition: batch.partition,
       offset: m.offset,

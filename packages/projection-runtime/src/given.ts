@@ -9,18 +9,23 @@ import { foldBatch, type StoredDocument } from './fold.ts';
 
 let offset = 0;
 
-/** An event as the runtime hands it to a projection, with envelope defaults for tests. */
-export function projected<V extends object>(
+/**
+ * An event as the runtime hands it to a projection, with envelope defaults for tests. As the runtime's mapping
+ * does, an `actorId` in `value` is envelope: it goes to `meta`. Like a decoded record's, `type` is trusted to name
+ * the shape of `value` (tests leave out what a fold does not read); the serde's schemas vouch for decoded ones.
+ */
+export function projected(
   topic: TopicName,
   type: string,
-  value: V,
-  meta: { aggregateId: string; version: number; at?: number; correlationId?: string },
+  value: object,
+  meta: { aggregateId: string; version: number; at?: number; correlationId?: string; actorId?: string | null },
 ): ProjectedEvent {
   offset++;
+  const { actorId, ...payload } = value as { actorId?: string | null };
   return {
     topic,
     type,
-    value: value as unknown as Record<string, unknown>,
+    value: payload,
     meta: {
       eventId: `event-${offset}`,
       aggregateId: meta.aggregateId,
@@ -28,14 +33,18 @@ export function projected<V extends object>(
       occurredAt: meta.at ?? 1_700_000_000_000 + offset,
       correlationId: meta.correlationId ?? meta.aggregateId,
       causationId: `command-${offset}`,
+      actorId: meta.actorId ?? actorId ?? null,
     },
     partition: 0,
     offset: String(offset),
     timestamp: meta.at ?? 1_700_000_000_000 + offset,
-  };
+  } as ProjectedEvent;
 }
 
-export function given<D extends ReadModelDocument>(definition: ProjectionDefinition<D>, ...events: ProjectedEvent[]) {
+export function given<D extends ReadModelDocument, E extends ProjectedEvent>(
+  definition: ProjectionDefinition<D, E>,
+  ...events: ProjectedEvent[]
+) {
   const result = foldBatch(definition, [] as StoredDocument<D>[], events);
   const docs = new Map<string, StoredDocument<D>>();
   for (const [id, doc] of result.touched) docs.set(id, doc);

@@ -10,6 +10,7 @@ export {
 } from './control.ts';
 export {
   type DocTarget,
+  type EventName,
   generationCollection,
   type InternalFields,
   type ProjectedEvent,

@@ -10,7 +10,7 @@ import type { ReadModelName } from '@streamshop/read-cache';
 import { topicName } from '@streamshop/schemas/topics';
 import type { ConsumerConfig } from 'kafkajs';
 import { type ControlDocument, createGenerationControl, type GenerationControl } from './control.ts';
-import type { ProjectionDefinition, ReadModelDocument } from './definition.ts';
+import type { ProjectedEvent, ProjectionDefinition, ReadModelDocument } from './definition.ts';
 import { createGenerationFold, type FoldDeps, type GenerationFold } from './generation-fold.ts';
 import { committedOffsets, maxOffsets, toDocument } from './offsets.ts';
 
@@ -28,8 +28,8 @@ export interface ProjectionWorker extends Runnable {
   readonly generation: number | null;
 }
 
-export function createProjectionWorker<D extends ReadModelDocument>(
-  definition: ProjectionDefinition<D>,
+export function createProjectionWorker<D extends ReadModelDocument, E extends ProjectedEvent>(
+  definition: ProjectionDefinition<D, E>,
   deps: FoldDeps,
   options: ProjectionWorkerOptions = {},
 ): ProjectionWorker {

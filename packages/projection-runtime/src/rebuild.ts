@@ -13,7 +13,7 @@ import type { ReadModelName } from '@streamshop/read-cache';
 import { topicName } from '@streamshop/schemas/topics';
 import type { Admin, ConsumerConfig } from 'kafkajs';
 import { createGenerationControl, type GenerationInfo } from './control.ts';
-import type { ProjectionDefinition, ReadModelDocument } from './definition.ts';
+import type { ProjectedEvent, ProjectionDefinition, ReadModelDocument } from './definition.ts';
 import { createGenerationFold, type FoldDeps } from './generation-fold.ts';
 import {
   committedOffsets,
@@ -86,8 +86,8 @@ const pause = (ms: number, signal?: AbortSignal) =>
     });
   });
 
-export async function rebuildProjection<D extends ReadModelDocument>(
-  definition: ProjectionDefinition<D>,
+export async function rebuildProjection<D extends ReadModelDocument, E extends ProjectedEvent>(
+  definition: ProjectionDefinition<D, E>,
   deps: FoldDeps,
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {

@@ -9,7 +9,9 @@
  * "never alert". A rebuild decides it again from the same events, so it is as rebuildable as the levels.
  */
 import { type ProjectedEvent, type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
-import type { StockLevels } from '@streamshop/schemas/types';
+import { recordNames, type StockLevels } from '@streamshop/schemas/types';
+
+export type InventoryModelEvent = ProjectedEvent<(typeof recordNames.inventory.events)[number]>;
 
 export interface InventoryDocument {
   _id: string;
@@ -39,19 +41,20 @@ export function isLow(available: number, threshold: number | null | undefined): 
   return t > 0 && available <= t;
 }
 
-/** The stock levels an inventory event reports (all of them carry `levels`). */
-export function levelsOf(event: ProjectedEvent): StockLevels {
-  const levels = (event.value as { levels?: StockLevels }).levels;
+/** The stock levels an inventory event reports (the schemas give all of them `levels`; one without is refused). */
+export function levelsOf(event: InventoryModelEvent): StockLevels {
+  const levels: StockLevels | undefined = event.value.levels;
   if (!levels || typeof levels.onHand !== 'number') {
     throw new ProjectionError(`${event.type} for ${event.meta.aggregateId} carries no stock levels`);
   }
   return levels;
 }
 
-export const inventoryProjection: ProjectionDefinition<InventoryDocument> = {
+export const inventoryProjection: ProjectionDefinition<InventoryDocument, InventoryModelEvent> = {
   model: 'inventory',
   collection: 'inventory',
   topics: ['inventory.events'],
+  events: recordNames.inventory.events,
   indexes: [
     { key: { available: 1 }, name: 'available' },
     { key: { low: 1, available: 1 }, name: 'low_available' },
@@ -60,10 +63,7 @@ export const inventoryProjection: ProjectionDefinition<InventoryDocument> = {
   apply(doc, event) {
     const { onHand, reserved, available } = levelsOf(event);
     const sku = event.meta.aggregateId;
-    const lowStockThreshold =
-      event.type === THRESHOLD_SET
-        ? (event.value as { threshold: number }).threshold
-        : (doc?.lowStockThreshold ?? null);
+    const lowStockThreshold = event.type === THRESHOLD_SET ? event.value.threshold : (doc?.lowStockThreshold ?? null);
     return {
       _id: sku,
       sku,

@@ -8,8 +8,10 @@
  * per series (`_v['invoices-2026']`), not per context: a guard on `invoicing` alone would skip January's credit note
  * (version 3 of invoices-2027) on an order whose invoice was version 5,000 of invoices-2026.
  */
-import { type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
-import type { InvoiceDocument, InvoicingEvent } from '@streamshop/schemas/types';
+import { type ProjectedEvent, type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
+import { type InvoiceDocument, recordNames } from '@streamshop/schemas/types';
+
+type IssuedEvent = ProjectedEvent<(typeof recordNames.invoicing.events)[number]>;
 
 export interface InvoicesDocument {
   _id: string;
@@ -22,7 +24,7 @@ export interface InvoicesDocument {
   updatedAt: number;
 }
 
-function apply(current: InvoicesDocument | null, event: InvoicingEvent): InvoicesDocument {
+function apply(current: InvoicesDocument | null, event: IssuedEvent): InvoicesDocument {
   const document = event.value.document;
   const doc: InvoicesDocument = current ?? {
     _id: document.orderId,
@@ -52,21 +54,13 @@ function apply(current: InvoicesDocument | null, event: InvoicingEvent): Invoice
   }
 }
 
-const issued = new Set<string>(['streamshop.invoicing.InvoiceIssued', 'streamshop.invoicing.CreditNoteIssued']);
-
-export const invoicesProjection: ProjectionDefinition<InvoicesDocument> = {
+export const invoicesProjection: ProjectionDefinition<InvoicesDocument, IssuedEvent> = {
   model: 'invoices',
   collection: 'invoices',
   topics: ['invoicing.events'],
+  events: recordNames.invoicing.events,
   indexes: [],
-  target: (event) => {
-    if (!issued.has(event.type)) return null;
-    const document = (event.value as { document?: { orderId?: unknown } }).document;
-    if (typeof document?.orderId !== 'string') {
-      throw new ProjectionError(`${event.type} ${event.meta.aggregateId}: no document with an order id`);
-    }
-    return { id: document.orderId };
-  },
+  target: (event) => ({ id: event.value.document.orderId }),
   guardStream: (event) => event.meta.aggregateId,
-  apply: (doc, event) => apply(doc, { type: event.type, value: event.value } as unknown as InvoicingEvent),
+  apply,
 };

@@ -6,7 +6,7 @@
  * keeps the last error until the attempt is settled.
  */
 import { type ProjectedEvent, type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
-import type { NotificationKind, NotificationsEvent } from '@streamshop/schemas/types';
+import type { NotificationKind } from '@streamshop/schemas/types';
 
 /** Where a message stands; declared once here (the CLI filters and counts by it). */
 export const NOTIFICATION_STATUSES = ['requested', 'sent', 'failed', 'skipped'] as const;
@@ -37,33 +37,33 @@ export interface NotificationDocument {
   version: number;
 }
 
-type Event<T extends NotificationsEvent['type']> = Extract<NotificationsEvent, { type: T }>['value'];
-
-const TRACKED = new Set<string>([
+/** A message's own events; the mailbox's others (contacts, stock alerts) are ignored. */
+const TRACKED = [
   'streamshop.notifications.NotificationRequested',
   'streamshop.notifications.NotificationSent',
   'streamshop.notifications.NotificationFailed',
   'streamshop.notifications.NotificationSkipped',
-]);
+] as const;
+type MessageEvent = ProjectedEvent<(typeof TRACKED)[number]>;
 
-function existing(doc: NotificationDocument | null, event: ProjectedEvent): NotificationDocument {
+function existing(doc: NotificationDocument | null, event: MessageEvent): NotificationDocument {
   if (doc) return doc;
   throw new ProjectionError(`${event.type} ${event.meta.aggregateId}: no NotificationRequested before it`);
 }
 
-export const notificationsProjection: ProjectionDefinition<NotificationDocument> = {
+export const notificationsProjection: ProjectionDefinition<NotificationDocument, MessageEvent> = {
   model: 'notifications',
   collection: 'notifications',
   topics: ['notifications.events'],
+  events: TRACKED,
   indexes: [{ key: { status: 1, updatedAt: -1 }, name: 'status_updated' }],
-  target: (event) =>
-    TRACKED.has(event.type) ? { id: (event.value as { notificationId: string }).notificationId } : null,
+  target: (event) => ({ id: event.value.notificationId }),
   apply(doc, event) {
     const at = Number(event.meta.occurredAt);
     const meta = { updatedAt: at, version: event.meta.aggregateVersion };
     switch (event.type) {
       case 'streamshop.notifications.NotificationRequested': {
-        const r = event.value as unknown as Event<'streamshop.notifications.NotificationRequested'>;
+        const r = event.value;
         return {
           _id: r.notificationId,
           notificationId: r.notificationId,
@@ -84,14 +84,14 @@ export const notificationsProjection: ProjectionDefinition<NotificationDocument>
         };
       }
       case 'streamshop.notifications.NotificationSent': {
-        const s = event.value as unknown as Event<'streamshop.notifications.NotificationSent'>;
+        const s = event.value;
         const current = existing(doc, event);
         // A late record of an earlier attempt changes nothing about the attempt in flight.
         if (s.attempt < current.attempt) return { ...current, ...meta };
         return { ...current, status: 'sent', messageId: s.messageId, sentAt: at, ...meta };
       }
       case 'streamshop.notifications.NotificationFailed': {
-        const f = event.value as unknown as Event<'streamshop.notifications.NotificationFailed'>;
+        const f = event.value;
         const current = existing(doc, event);
         if (f.attempt < current.attempt) return { ...current, ...meta };
         return {
@@ -103,7 +103,7 @@ export const notificationsProjection: ProjectionDefinition<NotificationDocument>
         };
       }
       case 'streamshop.notifications.NotificationSkipped': {
-        const s = event.value as unknown as Event<'streamshop.notifications.NotificationSkipped'>;
+        const s = event.value;
         return {
           _id: s.notificationId,
           notificationId: s.notificationId,
@@ -123,8 +123,6 @@ export const notificationsProjection: ProjectionDefinition<NotificationDocument>
           ...meta,
         };
       }
-      default:
-        throw new ProjectionError(`${event.type}: not a notification event`);
     }
   },
   // Operators' reads are not cached (see notifications.queries.ts): nothing to drop.

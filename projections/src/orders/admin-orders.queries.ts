@@ -10,6 +10,8 @@
  *
  * Not cached: few people make these reads and they want what was just recorded (an order they just shipped).
  */
+
+import { ORDER_STATUSES, type OrderStatus } from '@streamshop/schemas/order-status';
 import type { Money } from '@streamshop/schemas/types';
 import type { Filter, Sort } from 'mongodb';
 import type { QueryContext } from '../queries.ts';
@@ -26,13 +28,7 @@ import {
   QueryInputError,
 } from '../query-input.ts';
 import type { UserQueries } from '../users/users.queries.ts';
-import {
-  ORDER_STATUSES,
-  type OrderDocument,
-  type OrderStatus,
-  type RefundStatus,
-  refundStatusOf,
-} from './orders.projection.ts';
+import { type OrderDocument, type RefundStatus, refundStatusOf } from './orders.projection.ts';
 
 export const ADMIN_ORDER_SORTS = ['placed_desc', 'placed_asc', 'total_desc', 'total_asc'] as const;
 export type AdminOrderSort = (typeof ADMIN_ORDER_SORTS)[number];

@@ -13,11 +13,12 @@
  * under `rm:orders:g<N>:id:<orderId>`, the key the orders worker deletes as soon as it wrote a newer version.
  * Customer pages are cached under list keys, which any change to the generation retires.
  */
+import type { OrderStatus } from '@streamshop/schemas/order-status';
 import type { Filter } from 'mongodb';
 import type { ProductQueries } from '../products/products.queries.ts';
 import type { QueryContext } from '../queries.ts';
 import { type CursorValue, decodeCursor, encodeCursor, MAX_LIMIT, parseId, parseLimit } from '../query-input.ts';
-import type { OrderDocument, OrderStatus } from './orders.projection.ts';
+import type { OrderDocument } from './orders.projection.ts';
 
 /** The document without its internal `_`-fields (`_id`, and the `_v` version guards the runtime adds), plus `id`. */
 export type StoredOrder = Omit<OrderDocument, '_id'> & { id: string };

@@ -4,9 +4,9 @@
  * (stock levels). Stock may be received before the product exists, so the document is keyed by SKU and catalog
  * events after creation find it by `productId`.
  */
-import { type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
-import type { CatalogEvent, Money, StockLevels } from '@streamshop/schemas/types';
-import { levelsOf } from '../inventory/inventory.projection.ts';
+import { type ProjectedEvent, type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
+import { type Money, recordNames, type StockLevels } from '@streamshop/schemas/types';
+import { type InventoryModelEvent, levelsOf } from '../inventory/inventory.projection.ts';
 
 export interface ProductDocument {
   _id: string;
@@ -24,7 +24,9 @@ export interface ProductDocument {
   updatedAt: number;
 }
 
-type Payload<N extends CatalogEvent['type']> = Extract<CatalogEvent, { type: N }>['value'];
+/** The catalog's events and the inventory's (every one of which reports the SKU's stock levels). */
+const EVENTS = [...recordNames.catalog.events, ...recordNames.inventory.events] as const;
+type ProductsModelEvent = ProjectedEvent<(typeof recordNames.catalog.events)[number]> | InventoryModelEvent;
 
 /** What the catalog search matches: the SKU too, so an admin finds a product by the code they just created it with. */
 const searchText = (sku: string, name: string, description: string) => `${sku} ${name} ${description}`.toLowerCase();
@@ -47,10 +49,11 @@ function empty(sku: string, at: number): ProductDocument {
   };
 }
 
-export const productsProjection: ProjectionDefinition<ProductDocument> = {
+export const productsProjection: ProjectionDefinition<ProductDocument, ProductsModelEvent> = {
   model: 'products',
   collection: 'products',
   topics: ['catalog.events', 'inventory.events'],
+  events: EVENTS,
   indexes: [
     { key: { productId: 1 }, name: 'product_id' },
     { key: { category: 1, 'price.amount': 1 }, name: 'category_price' },
@@ -59,17 +62,14 @@ export const productsProjection: ProjectionDefinition<ProductDocument> = {
   ],
   target(event) {
     if (event.topic === 'inventory.events') return { id: event.meta.aggregateId };
-    if (event.type === 'streamshop.catalog.ProductCreated') return { id: (event.value as { sku: string }).sku };
+    if (event.type === 'streamshop.catalog.ProductCreated') return { id: event.value.sku };
     return { field: 'productId', value: event.meta.aggregateId };
   },
   apply(current, event) {
     const at = Number(event.meta.occurredAt);
-    if (event.topic === 'inventory.events') {
-      return { ...(current ?? empty(event.meta.aggregateId, at)), stock: levelsOf(event), updatedAt: at };
-    }
     switch (event.type) {
       case 'streamshop.catalog.ProductCreated': {
-        const v = event.value as unknown as Payload<'streamshop.catalog.ProductCreated'>;
+        const v = event.value;
         if (current?.productId && current.productId !== event.meta.aggregateId) {
           throw new ProjectionError(`ProductCreated: SKU ${v.sku} already belongs to product ${current.productId}`);
         }
@@ -88,7 +88,7 @@ export const productsProjection: ProjectionDefinition<ProductDocument> = {
         };
       }
       case 'streamshop.catalog.ProductDetailsUpdated': {
-        const v = event.value as unknown as Payload<'streamshop.catalog.ProductDetailsUpdated'>;
+        const v = event.value;
         const doc = current as ProductDocument;
         return {
           ...doc,
@@ -101,7 +101,7 @@ export const productsProjection: ProjectionDefinition<ProductDocument> = {
         };
       }
       case 'streamshop.catalog.ProductPriceChanged': {
-        const v = event.value as unknown as Payload<'streamshop.catalog.ProductPriceChanged'>;
+        const v = event.value;
         return { ...(current as ProductDocument), price: v.price, updatedAt: at };
       }
       case 'streamshop.catalog.ProductArchived':
@@ -110,7 +110,8 @@ export const productsProjection: ProjectionDefinition<ProductDocument> = {
       case 'streamshop.catalog.ProductRestored':
         return { ...(current as ProductDocument), status: 'active', updatedAt: at };
       default:
-        throw new ProjectionError(`${event.type} is not a catalog event this projection knows`);
+        // What is left are the inventory's events (a catalog event without a case fails the typecheck here).
+        return { ...(current ?? empty(event.meta.aggregateId, at)), stock: levelsOf(event), updatedAt: at };
     }
   },
   notice: (doc) => ({ id: doc.productId ?? doc._id }),

@@ -2,8 +2,8 @@
  * The `sales` read model: one fact per order (lines, total, when it was confirmed, each refund), which the sales
  * queries aggregate per day and per SKU at query time. Only events that change a fact are folded.
  */
-import { type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
-import type { Money, OrdersEvent } from '@streamshop/schemas/types';
+import { type ProjectedEvent, type ProjectionDefinition, ProjectionError } from '@streamshop/projection-runtime';
+import type { Money } from '@streamshop/schemas/types';
 
 export interface SalesFactDocument {
   _id: string;
@@ -24,31 +24,32 @@ export interface SalesFactDocument {
   refunds?: { at: number; amount: number }[];
 }
 
-type Payload<N extends OrdersEvent['type']> = Extract<OrdersEvent, { type: N }>['value'];
-
-const FACT_EVENTS = new Set([
+/** The events that change a fact; the others on orders.events are ignored. */
+const FACT_EVENTS = [
   'streamshop.orders.OrderPlaced',
   'streamshop.orders.OrderConfirmed',
   'streamshop.orders.OrderRefunded',
   'streamshop.orders.OrderCancelled',
-]);
+] as const;
+type FactEvent = ProjectedEvent<(typeof FACT_EVENTS)[number]>;
 
 export const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);
 
-export const salesProjection: ProjectionDefinition<SalesFactDocument> = {
+export const salesProjection: ProjectionDefinition<SalesFactDocument, FactEvent> = {
   model: 'sales',
   collection: 'sales',
   topics: ['orders.events'],
+  events: FACT_EVENTS,
   indexes: [
     { key: { day: 1 }, name: 'day' },
     { key: { state: 1, confirmedAt: 1 }, name: 'state_confirmed' },
   ],
-  target: (event) => (FACT_EVENTS.has(event.type) ? { id: event.meta.aggregateId } : null),
+  target: (event) => ({ id: event.meta.aggregateId }),
   apply(current, event) {
     const at = Number(event.meta.occurredAt);
     const id = event.meta.aggregateId;
     if (event.type === 'streamshop.orders.OrderPlaced') {
-      const v = event.value as unknown as Payload<'streamshop.orders.OrderPlaced'>;
+      const v = event.value;
       return {
         _id: id,
         orderId: id,
@@ -71,13 +72,13 @@ export const salesProjection: ProjectionDefinition<SalesFactDocument> = {
       case 'streamshop.orders.OrderRefunded': {
         // Money given back for an order never confirmed (paid, then cancelled) was never a sale: no fact changes.
         if (current.confirmedAt === null) return current;
-        const v = event.value as unknown as Payload<'streamshop.orders.OrderRefunded'>;
+        const v = event.value;
         // Partial refunds add up; each keeps its own time, so a report puts it on the day it was made.
         const refunds = [...(current.refunds ?? []), { at, amount: v.amount.amount }];
         const refundAmount = (current.refundAmount ?? 0) + v.amount.amount;
         return { ...current, state: 'refunded', refundedAt: at, refundAmount, refunds };
       }
-      default:
+      case 'streamshop.orders.OrderCancelled':
         return current.state === 'open' ? { ...current, state: 'cancelled' } : current;
     }
   },

@@ -7,8 +7,8 @@
  * again): `searchText`, the lower-cased name and e-mail a search matches; `sortName`, what the list sorts by (the
  * name, else the e-mail, else the id, lower-cased); and `firstSeenAt`, when Clerk first reported the user.
  */
-import type { ProjectionDefinition } from '@streamshop/projection-runtime';
-import type { RecordTypes, UserRole } from '@streamshop/schemas/types';
+import type { ProjectedEvent, ProjectionDefinition } from '@streamshop/projection-runtime';
+import { recordNames, type UserRole } from '@streamshop/schemas/types';
 
 export interface UserDocument {
   _id: string;
@@ -27,7 +27,7 @@ export interface UserDocument {
   version: number;
 }
 
-type Profile = RecordTypes['streamshop.users.UserProfileRecorded'];
+type UserEvent = ProjectedEvent<(typeof recordNames.users.events)[number]>;
 
 /** The fields derived from the profile for search and sorting. */
 export function customerKeys(id: string, name: string | null, email: string | null) {
@@ -37,10 +37,11 @@ export function customerKeys(id: string, name: string | null, email: string | nu
   };
 }
 
-export const usersProjection: ProjectionDefinition<UserDocument> = {
+export const usersProjection: ProjectionDefinition<UserDocument, UserEvent> = {
   model: 'users',
   collection: 'users',
   topics: ['users.events'],
+  events: recordNames.users.events,
   indexes: [
     { key: { email: 1 }, name: 'email' },
     { key: { sortName: 1, _id: 1 }, name: 'sort_name' },
@@ -48,7 +49,7 @@ export const usersProjection: ProjectionDefinition<UserDocument> = {
   target: (event) => ({ id: event.meta.aggregateId }),
   apply(doc, event) {
     const id = event.meta.aggregateId;
-    const { sentAt } = event.value as { sentAt: number };
+    const { sentAt } = event.value;
     const meta = {
       firstSeenAt: doc?.firstSeenAt ?? Number(sentAt),
       updatedAt: Number(sentAt),
@@ -58,7 +59,7 @@ export const usersProjection: ProjectionDefinition<UserDocument> = {
       const known = doc ?? { _id: id, id, name: null, email: null, imageUrl: null, role: 'shopper' as const };
       return { ...known, ...customerKeys(id, known.name, known.email), deleted: true, ...meta };
     }
-    const { name, email, imageUrl, role } = event.value as unknown as Profile;
+    const { name, email, imageUrl, role } = event.value;
     return { _id: id, id, name, email, imageUrl, role, deleted: false, ...customerKeys(id, name, email), ...meta };
   },
   cacheEntries: (doc) => [{ kind: 'id', id: doc._id }],

@@ -3,6 +3,7 @@
  * Placed and Total headers sort on the server, and cursor pages (Next follows the gateway's cursor; Previous goes
  * back through the cursors already seen).
  */
+import { ORDER_STATUSES } from '@streamshop/schemas/order-status';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -18,7 +19,6 @@ import {
   adminOrdersQuery,
   noOrderFilters,
   ORDER_SORTS,
-  ORDER_STATUSES,
   type OrderFilters,
   orderFiltersFromParams,
   orderFiltersToParams,

@@ -3,11 +3,9 @@
  * them from search params, writing them back, and turning them into GET /api/admin/orders' query. Dates are UTC
  * calendar days, both ends included, as the gateway and the sales dashboard count them.
  */
+import { ORDER_STATUSES } from '@streamshop/schemas/order-status';
 import type { AdminOrderSort } from '../api/admin-types.ts';
 import type { OrderStatus } from '../api/types.ts';
-import { STATUS_LABELS } from '../orders/timeline.ts';
-
-export const ORDER_STATUSES = Object.keys(STATUS_LABELS) as OrderStatus[];
 
 export const ORDER_SORTS: { value: AdminOrderSort; label: string }[] = [
   { value: 'placed_desc', label: 'Newest first' },
@@ -43,7 +41,7 @@ export function orderFiltersFromParams(p: URLSearchParams): OrderFilters {
   const status = p.get('status') ?? '';
   const sort = p.get('sort');
   return {
-    status: (ORDER_STATUSES as string[]).includes(status) ? (status as OrderStatus) : '',
+    status: (ORDER_STATUSES as readonly string[]).includes(status) ? (status as OrderStatus) : '',
     from: validDay(p.get('from')),
     to: validDay(p.get('to')),
     customerId: p.get('customer')?.trim() ?? '',

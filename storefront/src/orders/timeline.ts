@@ -3,17 +3,12 @@
  * payment requested → paid → confirmed → shipped → delivered) with the time each step was reached, or, for an
  * order that left the path (cancelled, refunded), the steps it did reach followed by where it ended.
  */
+import { ORDER_STATUSES } from '@streamshop/schemas/order-status';
 import type { Order, OrderStatus } from '../api/types.ts';
 
-export const HAPPY_PATH = [
-  'placed',
-  'reserved',
-  'payment_requested',
-  'paid',
-  'confirmed',
-  'shipped',
-  'delivered',
-] as const satisfies readonly OrderStatus[];
+/** Where an order leaves the happy path; every other status is a step on it, in the list's lifecycle order. */
+const EXITS: readonly OrderStatus[] = ['cancelled', 'refunded'];
+export const HAPPY_PATH: readonly OrderStatus[] = ORDER_STATUSES.filter((status) => !EXITS.includes(status));
 
 export const STATUS_LABELS: Record<OrderStatus, string> = {
   placed: 'Placed',
@@ -43,7 +38,7 @@ export function timelineSteps(order: TimelineSource): TimelineStep[] {
   const reachedAt = new Map<OrderStatus, string>();
   for (const entry of order.timeline) if (!reachedAt.has(entry.status)) reachedAt.set(entry.status, entry.at);
 
-  const currentIndex = (HAPPY_PATH as readonly OrderStatus[]).indexOf(order.status);
+  const currentIndex = HAPPY_PATH.indexOf(order.status);
   if (currentIndex < 0) {
     // Off the happy path: what was reached, in path order, then the terminal status.
     const reached = HAPPY_PATH.filter((s) => reachedAt.has(s)).map(

@@ -20,6 +20,7 @@
  * OrderRefunded, so the order's stream accounts for every cent. Outcomes reported twice are no-ops.
  */
 import { type Decider, type Rejection, reject } from '@streamshop/decider';
+import type { OrderStatus as ShownOrderStatus } from '@streamshop/schemas/order-status';
 import type {
   Address,
   CancelledBy,
@@ -47,16 +48,17 @@ export interface OrderDeciderConfig {
   maxUnitsPerSku: number;
 }
 
+/**
+ * Where the aggregate stands: the statuses an order shows (`@streamshop/schemas/order-status`), but for two steps
+ * between placement and payment that the aggregate tells apart its own way. `reserving`: some lines are reserved,
+ * not all (the read model still shows `placed`). `awaiting_payment`: the read model's `payment_requested`. And
+ * `reserved` is never a state here: the last line's reservation requests the payment in the same decision. Snapshots
+ * store these names (order.snapshot.ts), so they stay as they are.
+ */
 export type OrderStatus =
-  | 'placed'
+  | Exclude<ShownOrderStatus, 'reserved' | 'payment_requested'>
   | 'reserving'
-  | 'awaiting_payment'
-  | 'paid'
-  | 'confirmed'
-  | 'shipped'
-  | 'delivered'
-  | 'cancelled'
-  | 'refunded';
+  | 'awaiting_payment';
 
 export type LineReservation = 'pending' | 'reserved' | 'rejected';
 
