@@ -41,6 +41,15 @@ describe('products projection', () => {
     expect(t.doc('SKU-1')).toMatchObject({ productId: 'p1', name: 'Moka Pot', stock: { onHand: 5, available: 5 } });
   });
 
+  it('is updated at its newest event, whichever topic came first (a rebuild interleaves them otherwise)', () => {
+    const received = stock('StockReceived', { onHand: 5, reserved: 0, available: 5 }, 1); // at 101
+    const priced = catalog('ProductPriceChanged', { previousPrice: EUR(2990), price: EUR(2490) }, 2); // at 20
+    const live = given(productsProjection, created, priced, received).doc('SKU-1');
+    const rebuilt = given(productsProjection, received, created, priced).doc('SKU-1');
+    expect(live?.updatedAt).toBe(101);
+    expect(rebuilt).toEqual(live);
+  });
+
   it('finds the product by id for later catalog events, guarding each stream separately', () => {
     const t = given(
       productsProjection,

@@ -31,6 +31,13 @@ type ProductsModelEvent = ProjectedEvent<(typeof recordNames.catalog.events)[num
 /** What the catalog search matches: the SKU too, so an admin finds a product by the code they just created it with. */
 const searchText = (sku: string, name: string, description: string) => `${sku} ${name} ${description}`.toLowerCase();
 
+/**
+ * A product's updatedAt is its newest event's time, whichever topic it came from. The model folds catalog.events and
+ * inventory.events, whose interleaving a rebuild does not reproduce, so "the time of the event applied last" would
+ * differ between a live fold and a rebuild.
+ */
+const latest = (current: { updatedAt: number } | null, at: number): number => Math.max(current?.updatedAt ?? at, at);
+
 function empty(sku: string, at: number): ProductDocument {
   return {
     _id: sku,
@@ -84,7 +91,7 @@ export const productsProjection: ProjectionDefinition<ProductDocument, ProductsM
           status: 'active',
           searchText: searchText(v.sku, v.name, v.description),
           createdAt: at,
-          updatedAt: at,
+          updatedAt: latest(current, at),
         };
       }
       case 'streamshop.catalog.ProductDetailsUpdated': {
@@ -97,21 +104,25 @@ export const productsProjection: ProjectionDefinition<ProductDocument, ProductsM
           category: v.category,
           imageUrl: v.imageUrl,
           searchText: searchText(doc.sku, v.name, v.description),
-          updatedAt: at,
+          updatedAt: latest(current, at),
         };
       }
       case 'streamshop.catalog.ProductPriceChanged': {
         const v = event.value;
-        return { ...(current as ProductDocument), price: v.price, updatedAt: at };
+        return { ...(current as ProductDocument), price: v.price, updatedAt: latest(current, at) };
       }
       case 'streamshop.catalog.ProductArchived':
-        return { ...(current as ProductDocument), status: 'archived', updatedAt: at };
+        return { ...(current as ProductDocument), status: 'archived', updatedAt: latest(current, at) };
       // Back on sale with the details and price it had: those never left the document.
       case 'streamshop.catalog.ProductRestored':
-        return { ...(current as ProductDocument), status: 'active', updatedAt: at };
+        return { ...(current as ProductDocument), status: 'active', updatedAt: latest(current, at) };
       default:
         // What is left are the inventory's events (a catalog event without a case fails the typecheck here).
-        return { ...(current ?? empty(event.meta.aggregateId, at)), stock: levelsOf(event), updatedAt: at };
+        return {
+          ...(current ?? empty(event.meta.aggregateId, at)),
+          stock: levelsOf(event),
+          updatedAt: latest(current, at),
+        };
     }
   },
   notice: (doc) => ({ id: doc.productId ?? doc._id }),
