@@ -102,6 +102,8 @@ async function shipDeliverRefundOne(admin: Page, shot: Shot, watch: (status: str
   const refund = admin.getByRole('form', { name: 'Refund' });
   await refund.getByLabel(PRODUCT.name, { exact: false }).fill('1');
   await refund.getByLabel('Reason').fill('damaged in transit');
+  // Shipped on this very page: the refund form now offers restock by default (it kept the pre-shipment default once).
+  expect(await refund.getByTestId('refund-restock').isChecked()).toBe(true);
   await shot(admin, 'admin-refund');
   await refund.getByRole('button', { name: 'Refund', exact: true }).click();
   await poll(

@@ -34,6 +34,8 @@ import { adminKey, useAdminCommand } from './use-admin-command.ts';
 
 const SHIPPABLE = new Set<Order['status']>(['paid', 'confirmed']);
 const CANCELLABLE = new Set<Order['status']>(['placed', 'reserved', 'payment_requested', 'paid', 'confirmed']);
+/** Units of these left the warehouse, so a refund may put them back in stock. */
+const SHIPPED = new Set<Order['status']>(['shipped', 'delivered']);
 const REFUNDABLE = new Set<Order['status']>(['paid', 'confirmed', 'shipped', 'delivered', 'refunded']);
 
 /** Captured minus already refunded: the most a refund may still return. */
@@ -152,7 +154,7 @@ function OneClick({
 function Refund({ order, refundable }: { order: Order; refundable: Money }) {
   const id = useId();
   // Only units that left the warehouse can go back to stock (the Order decider refuses restock before shipment).
-  const shipped = order.status === 'shipped' || order.status === 'delivered';
+  const shipped = SHIPPED.has(order.status);
   const [form, setForm] = useState<RefundForm>({ mode: 'lines', amount: '', lines: {}, restock: shipped, reason: '' });
   const [errors, setErrors] = useState<FieldErrors<RefundForm>>({});
   const refund = useOrderCommand<unknown>(order.id, 'refund');
@@ -282,7 +284,8 @@ function Actions({ order }: { order: Order }) {
   if (canRefund)
     panels.push(
       <Panel key="refund" title="Refund">
-        <Refund order={order} refundable={refundable} />
+        {/* Keyed by shipment: the form's restock default follows the order when it ships while the page is open. */}
+        <Refund key={SHIPPED.has(order.status) ? 'shipped' : 'not-shipped'} order={order} refundable={refundable} />
       </Panel>,
     );
   if (CANCELLABLE.has(order.status))
