@@ -45,12 +45,7 @@ export interface TransactionalConsumerOptions {
   consumer?: Partial<Omit<ConsumerConfig, 'groupId' | 'readUncommitted'>>;
   /** How long a fenced partition stays paused unless the group reassigns it first. */
   fencedBackoffMs?: number;
-  /** Batches of different partitions processed at once (default PARTITIONS_IN_PARALLEL). */
-  partitionsConsumedConcurrently?: number;
 }
-
-/** Enough for every partition of a context's topic (the catalog's default count) to be in flight at once. */
-export const PARTITIONS_IN_PARALLEL = 6;
 
 export interface TransactionalConsumer {
   start(): Promise<void>;
@@ -113,10 +108,6 @@ export function createTransactionalConsumer(options: TransactionalConsumerOption
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        // Partitions are independent here (each has its own state, producer and transaction), so their batches run
-        // side by side. One at a time, every partition waited for the others' transactions each fetch round, and a
-        // saga hop cost the sum of them: at 20 orders/s the order service fell behind by seconds.
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? PARTITIONS_IN_PARALLEL,
         eachBatch: async ({ batch, resolveOffset, heartbeat, pause, isStale }) => {
           const tp = { topic: batch.topic, partition: batch.partition };
           if (fenced.has(key(tp)) || isStale() || batch.isEmpty()) return;
