@@ -5,14 +5,13 @@
  * events the commands produced (read from the events topics), down to the payment's refund request the saga derives
  * from an admin's refund; a retry is the same command, a reused key with another body is 422 idempotency_key_reused.
  */
-import { createHmac, randomUUID } from 'node:crypto';
 import { startCatalogService } from '@streamshop/catalog-service/main';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
 import { startInventoryService } from '@streamshop/inventory-service/main';
 import { startOrderService } from '@streamshop/order-service/main';
 import { startPaymentService } from '@streamshop/payment-service/main';
 import { topicName } from '@streamshop/schemas/topics';
-import { createNamespace, eventually } from '@streamshop/testkit';
+import { createNamespace, eventually, stripeSucceededWebhook } from '@streamshop/testkit';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRunnable } from '../src/main.ts';
@@ -109,30 +108,14 @@ async function payWithStripeWebhook(orderId: string): Promise<string> {
   const requested = await eventFor('orders.events', orderId, 'OrderPaymentRequested');
   const { paymentId, amount } = requested.value;
   const started = await eventFor('payments.events', paymentId, 'PaymentCheckoutStarted');
-  const payload = JSON.stringify({
-    id: `evt_${randomUUID().replaceAll('-', '')}`,
-    object: 'event',
-    type: 'payment_intent.succeeded',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: {
-      object: {
-        id: started.value.providerReference,
-        object: 'payment_intent',
-        amount: amount.amount,
-        amount_received: amount.amount,
-        currency: amount.currency.toLowerCase(),
-        status: 'succeeded',
-        metadata: { paymentId, orderId },
-      },
-    },
-  });
-  const t = Math.floor(Date.now() / 1000);
-  const v1 = createHmac('sha256', ns.config.stripe.webhookSecret).update(`${t}.${payload}`).digest('hex');
+  const { payload, signature } = stripeSucceededWebhook(
+    { paymentIntent: started.value.providerReference, ...amount, paymentId, orderId },
+    ns.config.stripe.webhookSecret,
+  );
   const res = await gateway.app.inject({
     method: 'POST',
     url: '/webhooks/stripe',
-    headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
     payload,
   });
   expect(res.statusCode, res.body).toBe(200);

@@ -4,7 +4,7 @@
  * PaymentIntent the payment never recorded, and a PayPal PAYMENT.CAPTURE.COMPLETED for less than the order, are each
  * recorded as a mismatch, never pay or confirm the order, are refunded at the provider, and show on the admin's order.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { allOf } from '@streamshop/command-service';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
@@ -16,7 +16,7 @@ import { AvroSerde } from '@streamshop/schemas';
 import { topicName } from '@streamshop/schemas/topics';
 import type { ReceiveStock } from '@streamshop/schemas/types';
 import { createPayPalSandbox, type PayPalSandbox } from '@streamshop/stack';
-import { createNamespace, eventually } from '@streamshop/testkit';
+import { createNamespace, eventually, stripeSucceededWebhook } from '@streamshop/testkit';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -216,29 +216,13 @@ describe('a capture that is not the order’s', () => {
     const { paymentIntentId } = await checkout(ids.orderId, 'stripe');
     expect(paymentIntentId).toMatch(/^pi_/);
     const unrelated = `pi_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
-    const payload = JSON.stringify({
-      id: `evt_${randomUUID().replaceAll('-', '')}`,
-      object: 'event',
-      type: 'payment_intent.succeeded',
-      created: Math.floor(Date.now() / 1000),
-      livemode: false,
-      data: {
-        object: {
-          id: unrelated,
-          object: 'payment_intent',
-          amount: 1,
-          amount_received: 1,
-          currency: 'usd',
-          status: 'succeeded',
-          metadata: { paymentId: ids.paymentId, orderId: ids.orderId },
-        },
-      },
-    });
-    const t = Math.floor(Date.now() / 1000);
-    const v1 = createHmac('sha256', ns.config.stripe.webhookSecret).update(`${t}.${payload}`).digest('hex');
+    const { payload, signature } = stripeSucceededWebhook(
+      { paymentIntent: unrelated, amount: 1, currency: 'USD', paymentId: ids.paymentId, orderId: ids.orderId },
+      ns.config.stripe.webhookSecret,
+    );
     const res = await fetch(`${gateway.url}/webhooks/stripe`, {
       method: 'POST',
-      headers: { ...json, 'stripe-signature': `t=${t},v1=${v1}` },
+      headers: { ...json, 'stripe-signature': signature },
       body: payload,
     });
     expect(res.status).toBe(200);

@@ -13,7 +13,7 @@ import { AvroSerde } from '@streamshop/schemas';
 import { topicName } from '@streamshop/schemas/topics';
 import type { RequestPayment } from '@streamshop/schemas/types';
 import { createPayPalSandbox, type PayPalSandbox } from '@streamshop/stack';
-import { createNamespace, eventually } from '@streamshop/testkit';
+import { createNamespace, eventually, stripeSucceededWebhook } from '@streamshop/testkit';
 import { startUserService } from '@streamshop/user-service/main';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { Db } from 'mongodb';
@@ -140,34 +140,12 @@ const problem = async (res: Response) => (await res.json()) as { code: string };
 
 const eventsOf = (paymentId: string) => seen.of(T.events()).filter((e) => e.value.aggregateId === paymentId);
 
-/** A Stripe event as Stripe would POST it, and its Stripe-Signature header (v1 = HMAC-SHA256 of `t.payload`). */
-function stripeWebhook(
+/** A Stripe event as Stripe would POST it, and its Stripe-Signature header (the testkit signs with Stripe's library). */
+const stripeWebhook = (
   p: { paymentId: string; orderId: string; amount: number; paymentIntent: string },
   eventId: string,
   secret = ns.config.stripe.webhookSecret,
-) {
-  const payload = JSON.stringify({
-    id: eventId,
-    object: 'event',
-    type: 'payment_intent.succeeded',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: {
-      object: {
-        id: p.paymentIntent,
-        object: 'payment_intent',
-        amount: p.amount,
-        amount_received: p.amount,
-        currency: 'eur',
-        status: 'succeeded',
-        metadata: { paymentId: p.paymentId, orderId: p.orderId },
-      },
-    },
-  });
-  const t = Math.floor(Date.now() / 1000);
-  const v1 = createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex');
-  return { payload, signature: `t=${t},v1=${v1}` };
-}
+) => stripeSucceededWebhook({ ...p, currency: 'EUR' }, secret, eventId);
 
 const postStripe = (payload: string, signature: string) =>
   fetch(`${gateway.url}/webhooks/stripe`, {

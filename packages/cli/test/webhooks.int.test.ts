@@ -4,14 +4,14 @@
  * `streamshop webhooks` lists, shows and replays them from commerce.webhooks. A replay of an applied capture changes
  * nothing; a replay of a capture rejected at the time (its payment did not exist yet) applies it once it does.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Runnable } from '@streamshop/eventsourcing-kafka';
 import { startPaymentService } from '@streamshop/payment-service/main';
 import { providerCheckoutRecorded } from '@streamshop/payment-service/providers';
 import { AvroSerde } from '@streamshop/schemas';
 import { topicName } from '@streamshop/schemas/topics';
 import type { RequestPayment } from '@streamshop/schemas/types';
-import { createNamespace, eventually } from '@streamshop/testkit';
+import { createNamespace, eventually, stripeSucceededWebhook } from '@streamshop/testkit';
 import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayRunnable } from '../../../gateway/src/main.ts';
@@ -117,31 +117,16 @@ const repliesTo = (commandId: string) => seen.of(T.replies()).filter((r) => r.va
 
 /** A payment_intent.succeeded as Stripe POSTs it, signed with the endpoint secret (Stripe-Signature v1). */
 async function postCapture(p: Payment, eventId = `evt_${randomUUID().replaceAll('-', '')}`) {
-  const payload = JSON.stringify({
-    id: eventId,
-    object: 'event',
-    type: 'payment_intent.succeeded',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: {
-      object: {
-        id: p.paymentIntent,
-        object: 'payment_intent',
-        amount: p.amount,
-        amount_received: p.amount,
-        currency: 'eur',
-        status: 'succeeded',
-        metadata: { paymentId: p.paymentId, orderId: p.orderId },
-      },
-    },
-  });
-  const t = Math.floor(Date.now() / 1000);
-  const v1 = createHmac('sha256', ns.config.stripe.webhookSecret).update(`${t}.${payload}`).digest('hex');
+  const { payload, signature } = stripeSucceededWebhook(
+    { ...p, currency: 'EUR' },
+    ns.config.stripe.webhookSecret,
+    eventId,
+  );
   const res = await fetch(`${gateway.url}/webhooks/stripe`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'stripe-signature': `t=${t},v1=${v1}`,
+      'stripe-signature': signature,
       // Never kept: the inbox holds only the headers verification and audit need.
       authorization: 'Bearer not-for-the-inbox',
       cookie: 'session=not-for-the-inbox',
