@@ -54,6 +54,7 @@ export {
   isFencingError,
   partitionOffsets,
   readPartitionRange,
+  retryConcurrentTransactions,
   TRANSACTIONAL_SEND_RETRY,
   topicOffsets,
 } from './kafka-io.ts';

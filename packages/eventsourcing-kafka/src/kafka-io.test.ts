@@ -1,7 +1,7 @@
 import { type Admin, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createKafka, topicOffsets } from './kafka-io.ts';
+import { createKafka, retryConcurrentTransactions, topicOffsets } from './kafka-io.ts';
 import { RetriedBrokerAnswers } from './kafka-logs.ts';
 
 const notLeader = () =>
@@ -117,5 +117,48 @@ describe('createKafka logs', () => {
       ],
       counts: { NOT_LEADER_OR_FOLLOWER: 1, CONCURRENT_TRANSACTIONS: 2 },
     });
+  });
+});
+
+describe('retryConcurrentTransactions', () => {
+  const concurrent = () =>
+    new KafkaJSProtocolError({
+      type: 'CONCURRENT_TRANSACTIONS',
+      code: 51,
+      retriable: true,
+      message: 'The producer attempted to update a transaction while another concurrent operation was ongoing',
+    } as unknown as Error);
+
+  it('tries again while the coordinator answers CONCURRENT_TRANSACTIONS, then returns the answer', async () => {
+    let calls = 0;
+    const answer = await retryConcurrentTransactions(async () => {
+      if (++calls < 3) throw concurrent();
+      return 'sent';
+    });
+    expect({ answer, calls }).toEqual({ answer: 'sent', calls: 3 });
+  });
+
+  it('passes any other error through at once', async () => {
+    let calls = 0;
+    const fenced = new KafkaJSNonRetriableError('producer fenced');
+    await expect(
+      retryConcurrentTransactions(async () => {
+        calls++;
+        throw fenced;
+      }),
+    ).rejects.toBe(fenced);
+    expect(calls).toBe(1);
+  });
+
+  it('gives up with the last answer once its deadline would pass', async () => {
+    let calls = 0;
+    await expect(
+      retryConcurrentTransactions(async () => {
+        calls++;
+        throw concurrent();
+      }, 50),
+    ).rejects.toMatchObject({ type: 'CONCURRENT_TRANSACTIONS' });
+    expect(calls).toBeGreaterThan(1);
+    expect(calls).toBeLessThan(6);
   });
 });

@@ -3,9 +3,26 @@
  * producer, recognising a fenced producer, a topic's offsets, and reading one partition up to an offset.
  */
 import { randomUUID } from 'node:crypto';
-import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { type Admin, type ISocketFactory, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { classifyKafkaLog, type RetriedBrokerAnswers } from './kafka-logs.ts';
+
+/**
+ * kafkajs' own socket factory with Nagle's algorithm off, as the Java client and the broker have it (TCP_NODELAY).
+ * kafkajs pipelines requests on one connection per broker and never calls `setNoDelay`, so a small request written
+ * while an earlier one is unacknowledged may wait for the peer's delayed ACK. On this project's benchmarks it made
+ * no difference measurable through the noise (docs/performance.md); it removes a wait that has no reason to exist.
+ */
+const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : net.connect({ host, port, noDelay: true }, onConnect);
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 60_000);
+  return socket;
+};
 
 /**
  * A kafkajs client whose own logs go through our pino logger (warnings and up), at the level `classifyKafkaLog`
@@ -20,6 +37,7 @@ export function createKafka(
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     retry: { retries: 8, initialRetryTime: 100 },
+    socketFactory: noDelaySocketFactory,
     logCreator:
       () =>
       ({ level, namespace, log }) => {
@@ -43,6 +61,28 @@ export const TRANSACTIONAL_SEND_RETRY = {
   maxRetryTime: 1_000,
   retries: Number.MAX_SAFE_INTEGER,
 } as const;
+
+/**
+ * Runs `operation` (a step of an open transaction) again while the coordinator answers CONCURRENT_TRANSACTIONS,
+ * with `TRANSACTIONAL_SEND_RETRY`'s backoff. kafkajs retries that answer for sends (AddPartitionsToTxn inside its
+ * retrier) but not for `sendOffsets`: its AddOffsetsToTxn goes out once. A transaction whose first step is the
+ * offsets (a batch that produced no records: a reactor ignoring an event, a duplicate command) meets it every time
+ * it follows a commit within a few ms, and without this the batch failed, its partition's state was dropped and
+ * rebuilt, and the batch was retried: seconds of latency at 20 orders/s, from an answer that means "try again".
+ * The transaction stays open and usable after that answer (nothing changed on the broker), so retrying is safe.
+ */
+export async function retryConcurrentTransactions<T>(operation: () => Promise<T>, deadlineMs = 30_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let wait: number = TRANSACTIONAL_SEND_RETRY.initialRetryTime; ; ) {
+    try {
+      return await operation();
+    } catch (err) {
+      if ((err as { type?: unknown }).type !== 'CONCURRENT_TRANSACTIONS' || Date.now() + wait > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 2, TRANSACTIONAL_SEND_RETRY.maxRetryTime);
+    }
+  }
+}
 
 /**
  * A transactional producer, already registered with the transaction coordinator under `transactionalId`.

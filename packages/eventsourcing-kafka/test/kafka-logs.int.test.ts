@@ -7,7 +7,7 @@
 import { createNamespace, type Namespace } from '@streamshop/testkit';
 import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, createTransactionalProducer } from '../src/kafka-io.ts';
+import { createKafka, createTransactionalProducer, retryConcurrentTransactions } from '../src/kafka-io.ts';
 import { RetriedBrokerAnswers } from '../src/kafka-logs.ts';
 
 const PARTITIONS = 48;
@@ -58,5 +58,52 @@ describe('kafkajs logs through createKafka', () => {
     expect(
       logged.some((l) => l.level === 20 && /concurrent operation on the same transaction/.test(l.error ?? '')),
     ).toBe(true);
+  });
+
+  it('an offsets-only transaction right after a commit meets CONCURRENT_TRANSACTIONS too, and commits when retried', async () => {
+    // What a service's batch that produced nothing (a reactor ignoring an event) does: its transaction's first
+    // step is AddOffsetsToTxn, which kafkajs sends once and fails on that answer (it only retries sends).
+    const kafka = createKafka({ brokers: ns.config.kafka.brokers, clientId: `${ns.id}-offsets` }, logger);
+    const producer = await createTransactionalProducer(kafka, `${ns.id}-offsets-0`);
+    let answered = 0;
+    let committed = 0;
+    try {
+      for (let i = 0; i < 300 && answered < 2; i++) {
+        const tx = await producer.transaction();
+        await tx.send({
+          topic,
+          messages: Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, key: 'k', value: `${i}` })),
+        });
+        await tx.commit();
+        const offsetsOnly = await producer.transaction();
+        await retryConcurrentTransactions(async () => {
+          try {
+            await offsetsOnly.sendOffsets({
+              consumerGroupId: `${ns.id}-offsets-group`,
+              topics: [{ topic, partitions: [{ partition: 0, offset: String(i + 1) }] }],
+            });
+          } catch (err) {
+            if ((err as { type?: string }).type === 'CONCURRENT_TRANSACTIONS') answered++;
+            throw err;
+          }
+        });
+        await offsetsOnly.commit();
+        committed++;
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    expect(answered, 'the broker never answered AddOffsetsToTxn with CONCURRENT_TRANSACTIONS').toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(committed).toBeGreaterThanOrEqual(1);
+    const admin = ns.kafka.admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId: `${ns.id}-offsets-group`, topics: [topic] });
+      expect(offsets?.partitions.find((p) => p.partition === 0)?.offset).toBe(String(committed));
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
