@@ -103,6 +103,57 @@ describe('mongodb protocol server', () => {
     expect((await docs.deleteMany({ _id: { $in: ['d1', 'd2'] }, n: 1 })).deletedCount).toBe(1);
     expect(await docs.countDocuments()).toBe(299);
   });
+
+  it('finds by the leading field of a secondary index through that index, and answers exactly', async () => {
+    const { db } = await ns.mongo();
+    type Order = { _id: string; customerId: string; status: string; placedAt: number; tags?: string[] };
+    const orders = db.collection<Order>('by_customer');
+    await orders.insertMany(
+      Array.from({ length: 300 }, (_, n) => ({
+        _id: `o${n}`,
+        customerId: `c${n % 30}`,
+        status: n % 4 === 1 ? 'paid' : 'placed',
+        placedAt: n,
+      })),
+    );
+    await orders.createIndexes([{ key: { customerId: 1, placedAt: -1 }, name: 'customer_newest' }]);
+
+    const shapes: Record<string, Record<string, unknown>> = {
+      'a customer (my orders)': { customerId: 'c7' },
+      'a customer with $eq': { customerId: { $eq: 'c7' } },
+      'a customer and open statuses (the unpaid-orders cap on placing)': {
+        customerId: 'c7',
+        status: { $in: ['placed', 'stock_reserved'] },
+      },
+      'some customers': { customerId: { $in: ['c7', 'c8'] } },
+    };
+    for (const [shape, filter] of Object.entries(shapes)) {
+      const plan = JSON.stringify(await orders.find(filter).explain());
+      expect(usesIdIndex(plan), `${shape} is not an indexed lookup; the server's plan: ${plan}`).toBe(true);
+    }
+    // A field no index leads stays with the handler (a scan, as before the patch).
+    expect(usesIdIndex(JSON.stringify(await orders.find({ status: 'paid' }).explain()))).toBe(false);
+
+    const ids = async (filter: Record<string, unknown>, limit = 0) =>
+      (await orders.find(filter, { sort: { placedAt: -1 }, limit }).toArray()).map((o) => o._id);
+    expect(await ids({ customerId: 'c7' })).toEqual([
+      'o277',
+      'o247',
+      'o217',
+      'o187',
+      'o157',
+      'o127',
+      'o97',
+      'o67',
+      'o37',
+      'o7',
+    ]);
+    expect(await ids({ customerId: 'c7', status: { $in: ['paid'] } })).toEqual(['o277', 'o217', 'o157', 'o97', 'o37']);
+    expect(await ids({ customerId: 'c7', status: 'placed' }, 3)).toEqual(['o247', 'o187', 'o127']);
+    expect(await orders.countDocuments({ customerId: { $in: ['c7', 'c8', 'nobody'] } })).toBe(20);
+    expect((await orders.deleteMany({ customerId: 'c7', status: 'paid' })).deletedCount).toBe(5);
+    expect(await orders.countDocuments({ customerId: 'c7' })).toBe(5);
+  });
 });
 
 /**
