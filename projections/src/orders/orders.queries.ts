@@ -136,7 +136,8 @@ export function createOrderQueries(ctx: QueryContext, products: Summaries): Orde
       const customer = parseId(customerId, 'customerId');
       const { orders } = await open();
       // Not cached: it guards placing an order, so it reads the freshest documents (as products.bySkus does).
-      // Flat equality + $in on the customer_newest index prefix: a shape FerretDB 1.x runs as MongoDB does.
+      // Equality on customer_newest's leading field: an indexed search on MongoDB and on the stack's patched
+      // FerretDB (docs/stack.md), so the cap costs the same at 200 orders and at 200,000.
       const filter: Filter<OrderDocument> = { customerId: customer, status: { $in: [...OPEN_UNPAID_STATUSES] } };
       const docs = await orders.find(filter, { projection: { _id: 1 }, limit }).toArray();
       return docs.map((d) => d._id);
