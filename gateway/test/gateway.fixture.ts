@@ -180,6 +180,26 @@ export async function activateGeneration1(
   }
 }
 
+/**
+ * The Redis commands naming this namespace that clients sent while `during` ran (MONITOR; commands a script ran
+ * are left out), for tests that count what a request costs in Redis.
+ */
+export async function redisCommandsDuring(ns: Namespace, during: () => Promise<unknown>): Promise<string[][]> {
+  const redis = ns.redis();
+  const monitor = await redis.monitor();
+  const seen: string[][] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source !== 'lua' && args.some((a) => a.startsWith(ns.redisPrefix))) seen.push(args);
+  });
+  try {
+    await during();
+    await redis.ping(); // MONITOR lines arrive after the replies; one more round trip lets them in
+  } finally {
+    monitor.disconnect();
+  }
+  return seen;
+}
+
 export const ADDRESS = {
   name: 'Sam Shopper',
   line1: '1 Rue de Rivoli',

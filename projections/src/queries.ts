@@ -56,6 +56,11 @@ export interface QueryDeps {
   db: Db;
   cache: ReadCache;
   logger?: Logger;
+  /**
+   * Where the active generation is looked up first: the Redis mirror (`cache.activeGeneration`, one GET per query)
+   * unless given. The gateway passes a `followActiveGenerations` that answers from memory between switches.
+   */
+  activeGeneration?: (model: ReadModelName) => Promise<number | null>;
 }
 
 export interface Queries {
@@ -92,12 +97,13 @@ export const PROJECTION_CONTROL = 'projection_control';
 
 export function createQueries(deps: QueryDeps): Queries {
   const { db, cache, logger } = deps;
+  const mirror = deps.activeGeneration ?? ((model: ReadModelName) => cache.activeGeneration(model));
   const control = db.collection<{ _id: string; active?: unknown }>(PROJECTION_CONTROL);
 
   async function generation(model: ReadModelName): Promise<number> {
-    // The Redis mirror is one GET; the control document is the source of truth when the mirror is absent or Redis
-    // is down (activeGeneration answers null then). No control document: the model was never rebuilt, so g1.
-    const mirrored = await cache.activeGeneration(model);
+    // The Redis mirror (or what this process holds of it); the control document is the source of truth when the
+    // mirror is absent or Redis is down (null then). No control document: the model was never rebuilt, so g1.
+    const mirrored = await mirror(model);
     if (mirrored !== null) return mirrored;
     const doc = await control.findOne({ _id: model }, { projection: { active: 1 } });
     const active = doc?.active;

@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { Redis } from 'ioredis';
+import { batchedRedisStore } from '../adapters/rate-limit-store.ts';
 import { HttpProblem } from './problem-json.ts';
 
 export interface HardeningOptions {
@@ -95,8 +96,9 @@ async function hardening(app: FastifyInstance, options: HardeningOptions) {
     global: true,
     max: options.rateLimitPerMinute,
     timeWindow: 60_000,
+    // Counted in Redis, one script call per turn of the event loop for all requests (see batchedRedisStore).
     ...(options.redis
-      ? { redis: options.redis, nameSpace: `${options.redisPrefix}gateway:rl:`, skipOnError: true }
+      ? { store: batchedRedisStore(options.redis, `${options.redisPrefix}gateway:rl:`), skipOnError: true }
       : {}),
     errorResponseBuilder: (_request, context) =>
       new HttpProblem(
@@ -136,10 +138,14 @@ async function hardening(app: FastifyInstance, options: HardeningOptions) {
     reply.header('x-request-id', request.id);
   });
 
+  // The access line holds only the fields below (the URL with its token masked), which no redaction path of the
+  // gateway's logger matches; running pino's redaction over it anyway was a tenth of the CPU of a cached read.
+  const accessLog = app.log.child({}, { redact: [] });
   app.addHook('onResponse', async (request, reply) => {
     const level = reply.statusCode >= 500 ? 'error' : 'info';
-    request.log[level](
+    accessLog[level](
       {
+        reqId: request.id,
         method: request.method,
         url: redactUrl(request.url),
         route: request.routeOptions.url,
