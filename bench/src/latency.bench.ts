@@ -18,6 +18,8 @@
  * unpaid orders per customer, streams per user; each order is 1 unit of one of five SKUs the bench received stock for.
  */
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { demoProductId } from '@streamshop/catalog-service/seed';
 import { startPlatform } from '@streamshop/cli/platform';
@@ -81,6 +83,31 @@ const summary = (values: number[]) => {
   return `p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms`;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * What the phase cost the process the whole platform runs in: its CPU (all threads, % of one core), how late its
+ * event loop ran timers (p50/p99: every Kafka, Mongo and Redis answer waits that long before it is handled), and the
+ * machine's load average. A late event loop with the CPU below 100% means the process waited for a core.
+ */
+function processLoad(): { end(): string } {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  return {
+    end() {
+      delay.disable();
+      const used = process.cpuUsage(cpu);
+      const busy = ((used.user + used.system) / 1000 / (performance.now() - start)) * 100;
+      // The histogram holds the whole interval between checks; lateness is what exceeds the 10 ms resolution.
+      const ms = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(0);
+      return (
+        `platform process: CPU ${busy.toFixed(0)}% of a core, event loop late p50 ${ms(delay.percentile(50))} ms ` +
+        `p99 ${ms(delay.percentile(99))} ms (10 ms resolution); load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`
+      );
+    },
+  };
+}
 
 /** Reads an SSE response until a frame's order is visible; resolves with the time, or null at the deadline. */
 async function firstVisibleFrame(url: string, deadline: number): Promise<number | null> {
@@ -213,6 +240,7 @@ async function main(): Promise<void> {
       let sseMissed = 0;
       const runs: Promise<void>[] = [];
       const phaseStart = performance.now();
+      const load = processLoad();
       for (let i = 0; i < count; i++) {
         const due = phaseStart + (i * 1000) / rate;
         const wait = due - performance.now();
@@ -268,6 +296,7 @@ async function main(): Promise<void> {
       console.log(
         `  SSE:  ${summary(sse)}; shown on the stream within 30 s: ${sse.length} of ${count}${sseMissed ? ` (${sseMissed} missed)` : ''}`,
       );
+      console.log(`  ${load.end()}`);
       lastPollP50 = percentile(
         [...poll].sort((a, b) => a - b),
         50,
