@@ -13,19 +13,19 @@
  * (p50/p99). The closing `ratio` is (3 × the raw hop's p50) ÷ the platform's poll p50 at the highest rate: the share of
  * the latency the three unavoidable Kafka hops explain (1.0 would mean we add nothing).
  *
- * The platform is `startPlatform` (what `streamshop up` runs) under a throwaway prefix, with session tokens signed
+ * The platform is `startPlatform` (what `streamshop up` runs) in a process of its own (platform.child.ts; the
+ * shoppers' load stays in this one) under a throwaway prefix, with session tokens signed
  * by a key of the bench's own (CLERK_JWT_KEY), its limits raised so only latency is measured: rate limit, open
  * unpaid orders per customer, streams per user; each order is 1 unit of one of five SKUs the bench received stock for.
  */
+
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { demoProductId } from '@streamshop/catalog-service/seed';
-import { startPlatform } from '@streamshop/cli/platform';
 import { loadConfig } from '@streamshop/config';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { pino } from 'pino';
 import { benchNamespace } from './measure.ts';
 
 const VISIBLE = new Set(['payment_requested', 'paid', 'confirmed']);
@@ -84,31 +84,6 @@ const summary = (values: number[]) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * What the phase cost the process the whole platform runs in: its CPU (all threads, % of one core), how late its
- * event loop ran timers (p50/p99: every Kafka, Mongo and Redis answer waits that long before it is handled), and the
- * machine's load average. A late event loop with the CPU below 100% means the process waited for a core.
- */
-function processLoad(): { end(): string } {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  return {
-    end() {
-      delay.disable();
-      const used = process.cpuUsage(cpu);
-      const busy = ((used.user + used.system) / 1000 / (performance.now() - start)) * 100;
-      // The histogram holds the whole interval between checks; lateness is what exceeds the 10 ms resolution.
-      const ms = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(0);
-      return (
-        `platform process: CPU ${busy.toFixed(0)}% of a core, event loop late p50 ${ms(delay.percentile(50))} ms ` +
-        `p99 ${ms(delay.percentile(99))} ms (10 ms resolution); load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`
-      );
-    },
-  };
-}
-
 /** Reads an SSE response until a frame's order is visible; resolves with the time, or null at the deadline. */
 async function firstVisibleFrame(url: string, deadline: number): Promise<number | null> {
   const controller = new AbortController();
@@ -141,21 +116,53 @@ async function firstVisibleFrame(url: string, deadline: number): Promise<number 
   }
 }
 
+/**
+ * The platform in a process of its own (bench/src/platform.child.ts), as `streamshop up` runs it: the shoppers'
+ * requests, polling and stream parsing happen here and must not share the platform's event loop (in one process,
+ * 20 orders/s of polling was load of the platform's own). `ask` sends a phase marker and returns the child's answer.
+ */
+async function startPlatformProcess(prefix: string, env: NodeJS.ProcessEnv) {
+  const child = fork(new URL('./platform.child.ts', import.meta.url), [prefix], {
+    env,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the platform process exited (${code}) before the bench was done`);
+  });
+  exited.catch(() => {});
+  const next = async (): Promise<string> =>
+    (await Promise.race([once(child, 'message').then(([m]) => String(m)), exited])) as string;
+  const url = await next();
+  return {
+    url,
+    async ask(message: 'phase-start' | 'phase-end'): Promise<string> {
+      const answer = next();
+      child.send(message);
+      return answer;
+    },
+    async stop(): Promise<void> {
+      if (child.exitCode !== null) return;
+      const gone = once(child, 'exit');
+      child.send('stop');
+      await gone;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const args = parseBenchArgs();
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
   const total = args.rates.reduce((sum, r) => sum + Math.ceil(r * args.seconds), 0);
-  const config = loadConfig(
-    {
-      ...process.env,
-      CLERK_JWT_KEY: await exportSPKI(publicKey),
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000000',
-      GATEWAY_COMMAND_RATE_LIMIT_PER_MINUTE: '1000000000',
-      ORDER_MAX_OPEN_UNPAID_PER_CUSTOMER: String(total + 10),
-      GATEWAY_SSE_MAX_PER_USER: String(total + 10),
-    },
-    { devModeUnlessSet: true },
-  );
+  const platformEnv = {
+    ...process.env,
+    CLERK_JWT_KEY: await exportSPKI(publicKey),
+    GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000000',
+    GATEWAY_COMMAND_RATE_LIMIT_PER_MINUTE: '1000000000',
+    ORDER_MAX_OPEN_UNPAID_PER_CUSTOMER: String(total + 10),
+    GATEWAY_SSE_MAX_PER_USER: String(total + 10),
+  };
+  const config = loadConfig(platformEnv, { devModeUnlessSet: true });
   const token = (userId: string, role: 'admin' | 'shopper') => {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ sid: `sess_${userId}`, metadata: { role } })
@@ -169,13 +176,7 @@ async function main(): Promise<void> {
   };
 
   const ns = await benchNamespace(config, 'latency');
-  const platform = await startPlatform(config, {
-    prefix: ns.prefix,
-    port: 0,
-    storefront: 'skip',
-    logger: pino({ level: 'error' }),
-    say: (line) => process.stderr.write(`${line}\n`),
-  });
+  const platform = await startPlatformProcess(ns.prefix, platformEnv);
   process.stderr.write(`platform up at ${platform.url}\n`);
   try {
     const [admin, shopper] = await Promise.all([token('user_bench_admin', 'admin'), token('user_bench', 'shopper')]);
@@ -240,7 +241,7 @@ async function main(): Promise<void> {
       let sseMissed = 0;
       const runs: Promise<void>[] = [];
       const phaseStart = performance.now();
-      const load = processLoad();
+      await platform.ask('phase-start');
       for (let i = 0; i < count; i++) {
         const due = phaseStart + (i * 1000) / rate;
         const wait = due - performance.now();
@@ -296,7 +297,7 @@ async function main(): Promise<void> {
       console.log(
         `  SSE:  ${summary(sse)}; shown on the stream within 30 s: ${sse.length} of ${count}${sseMissed ? ` (${sseMissed} missed)` : ''}`,
       );
-      console.log(`  ${load.end()}`);
+      console.log(`  ${await platform.ask('phase-end')}`);
       lastPollP50 = percentile(
         [...poll].sort((a, b) => a - b),
         50,
