@@ -45,3 +45,4 @@ export {
   rebuildProjection,
 } from './rebuild.ts';
 export { type ProjectionStatus, projectionStatus } from './status.ts';
+export { loadDocuments, WriteConflict, writeDocuments } from './store.ts';
