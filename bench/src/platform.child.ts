@@ -46,7 +46,7 @@ const platform = await startPlatform(config, {
   prefix,
   port: 0,
   storefront: 'skip',
-  logger: pino({ level: 'error' }),
+  logger: pino({ level: process.env.BENCH_PLATFORM_LOG_LEVEL ?? 'error' }),
   say: (line) => process.stderr.write(`${line}\n`),
 });
 let phase: ReturnType<typeof processLoad> | undefined;
