@@ -22,8 +22,7 @@ import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
-import { pino } from 'pino';
-import { type BenchNamespace, benchNamespace, report } from './measure.ts';
+import { type BenchNamespace, benchNamespace, deployedGatewayLogger, report } from './measure.ts';
 
 const WARMUP_SECONDS = 3;
 /** The read cache keeps a product 300 s; each measured phase starts with the key cached afresh, so it must fit. */
@@ -80,27 +79,6 @@ async function load(name: string, url: string, connections: number, seconds: num
   return result;
 }
 
-/**
- * benchNamespace creates its topics without waiting for leaders; the gateway's reply consumer would then log "not the
- * leader" errors while it retries. Wait until every partition of the namespace has a leader instead.
- */
-async function leadersElected(ns: BenchNamespace): Promise<void> {
-  const admin = ns.kafka.admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(ns.prefix));
-      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
-      if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-      if (Date.now() > deadline) throw new Error(`topics under ${ns.prefix} have no leaders after 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** The same URL and cache key the gateway serves, with nothing but one Redis GET in between. */
 async function startBare(redis: Redis, key: (id: string) => string): Promise<FastifyInstance> {
   const bare = Fastify();
@@ -133,7 +111,6 @@ async function main(): Promise<void> {
   let ns: BenchNamespace | undefined;
   try {
     ns = await benchNamespace(config, 'gateway');
-    await leadersElected(ns);
     const id = ns.prefix.replace(/\.$/, '');
     const database = id;
     const redisPrefix = `${id}:`;
@@ -188,15 +165,7 @@ async function main(): Promise<void> {
     const keyOf = (product: string) => keys.item('products', active, 'id', product);
     const path = `/api/products/${productId}`;
 
-    // The gateway at the configured log level (info by default), so its access log line per request is formatted and
-    // written as deployed, but to /dev/null; errors still reach the terminal.
-    const logger = pino(
-      { level: config.logLevel },
-      pino.multistream([
-        { level: 'trace', stream: pino.destination({ dest: '/dev/null', sync: false }) },
-        { level: 'error', stream: process.stderr },
-      ]),
-    );
+    const logger = deployedGatewayLogger(config);
     const gateway = startGateway(config, {
       prefix: ns.prefix,
       database,

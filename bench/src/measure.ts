@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Config } from '@streamshop/config';
 import { ensureTopics, type TopicName, topicName } from '@streamshop/schemas/topics';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type Logger, pino } from 'pino';
 
 export interface BenchArgs {
   count: number;
@@ -84,7 +85,22 @@ export interface BenchNamespace {
   cleanup(): Promise<void>;
 }
 
-/** Every catalog topic under a fresh prefix, so a run never reads another run's records. */
+/**
+ * Topics are created without waiting for leaders; a client reading them at once (the gateway's reply consumer) would
+ * log "not the leader" errors while it retries. Wait until every partition under `prefix` has a leader instead.
+ */
+async function leadersElected(admin: Admin, prefix: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+    if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    if (Date.now() > deadline) throw new Error(`topics under ${prefix} have no leaders after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Every catalog topic under a fresh prefix (every partition led), so a run never reads another run's records. */
 export async function benchNamespace(config: Config, label: string): Promise<BenchNamespace> {
   const prefix = `bench_${label}_${randomBytes(3).toString('hex')}.`;
   const kafka = new Kafka({ clientId: prefix, brokers: config.kafka.brokers, logLevel: logLevel.ERROR });
@@ -93,6 +109,7 @@ export async function benchNamespace(config: Config, label: string): Promise<Ben
   await ensureTopics(admin, { prefix });
   // The raw baseline's own topic: raw bytes must never land on a topic a service folds.
   await admin.createTopics({ topics: [{ topic: `${prefix}raw`, numPartitions: 6 }], waitForLeaders: false });
+  await leadersElected(admin, prefix);
   return {
     rawTopic: `${prefix}raw`,
     prefix,
@@ -113,4 +130,18 @@ export function rate(count: number, ms: number): number {
 export function report(lines: [string, number, string][], ratio: number): void {
   for (const [label, value, unit] of lines) console.log(`${label.padEnd(44)} ${value.toFixed(0).padStart(9)} ${unit}`);
   console.log(`ratio ${ratio.toFixed(3)}`);
+}
+
+/**
+ * A logger for a gateway under measurement at the configured level (info by default): its access line per request
+ * is formatted and written as deployed, but to /dev/null; errors still reach the terminal.
+ */
+export function deployedGatewayLogger(config: Config): Logger {
+  return pino(
+    { level: config.logLevel },
+    pino.multistream([
+      { level: 'trace', stream: pino.destination({ dest: '/dev/null', sync: false }) },
+      { level: 'error', stream: process.stderr },
+    ]),
+  );
 }
